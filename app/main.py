@@ -1,0 +1,25 @@
+"""The FastAPI application."""
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from app import __version__
+from app.api import health
+from app.api.errors import install_error_handlers
+from app.database import get_engine
+from web import pages
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    application = FastAPI(
+        title="Maillage",
+        version=__version__,
+        description="Who talks to whom in French local public action: people, institutions, "
+        "interactions, liaison gaps and maps. Authenticate with `Authorization: Bearer <token>` "
+        "(create one with `maillage token create`).",
+    )
+    application.state.engine = engine or get_engine()
+    install_error_handlers(application)
+    application.include_router(health.router)
+    pages.install(application)
+    return application

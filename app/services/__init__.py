@@ -1,0 +1,1 @@
+"""Service functions: take a Session and keyword arguments, query and write, never commit."""
