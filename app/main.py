@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 from app import __version__
 from app.api import health
 from app.api.errors import install_error_handlers
+from app.api.router import include_routers
 from app.database import get_engine
 from web import pages
 
@@ -21,5 +22,6 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     application.state.engine = engine or get_engine()
     install_error_handlers(application)
     application.include_router(health.router)
+    application.include_router(include_routers())
     pages.install(application)
     return application

@@ -1,12 +1,17 @@
-"""Typed dependencies shared by the routes."""
+"""Typed dependencies shared by the routes: the request's session, its token, its workspace."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.database import session_factory
+from app.errors import Forbidden, Unauthorized
+from app.models import ApiToken, Workspace
+from app.models.enums import TokenScope
+from app.services.tokens import authenticate_token
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -27,3 +32,47 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from `maillage token create`.")
+
+# Each scope includes the ones before it.
+SCOPE_RANK = {TokenScope.READ: 0, TokenScope.INGEST: 1, TokenScope.ADMIN: 2}
+
+
+def get_token(
+    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> ApiToken:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthorized("missing bearer token (Authorization: Bearer <token>)")
+    token = authenticate_token(session, secret=credentials.credentials)
+    if token is None:
+        raise Unauthorized("invalid or revoked token")
+    return token
+
+
+CurrentToken = Annotated[ApiToken, Depends(get_token)]
+
+
+def get_workspace(session: SessionDep, token: CurrentToken) -> Workspace:
+    return session.get_one(Workspace, token.workspace_id)
+
+
+CurrentWorkspace = Annotated[Workspace, Depends(get_workspace)]
+
+
+def require_scope(scope: TokenScope) -> Callable[[ApiToken], ApiToken]:
+    def check(token: CurrentToken) -> ApiToken:
+        if SCOPE_RANK[TokenScope(token.scope)] < SCOPE_RANK[scope]:
+            raise Forbidden(f"this token's scope is {token.scope!r}; this needs {scope.value!r}")
+        return token
+
+    return check
+
+
+ReadToken = Annotated[ApiToken, Depends(require_scope(TokenScope.READ))]
+IngestToken = Annotated[ApiToken, Depends(require_scope(TokenScope.INGEST))]
+AdminToken = Annotated[ApiToken, Depends(require_scope(TokenScope.ADMIN))]
+
+
+def actor_of(token: ApiToken) -> str:
+    return f"token:{token.name}"

@@ -1,0 +1,1 @@
+"""Pydantic schemas of the API: a family per resource (XCreate, XUpdate, XRead)."""
