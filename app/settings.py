@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1024, description="Largest accepted request body, in bytes."
     )
+    max_stream_bytes: int = Field(
+        default=2 * 1024 * 1024 * 1024, ge=1024, description="Largest NDJSON stream, in bytes."
+    )
     log_level: str = Field(default="info", description="Server log level.")
 
 

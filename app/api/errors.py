@@ -4,6 +4,7 @@
 "message"}]`` when input was invalid (``index`` is the item's position in a batch).
 """
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,6 +13,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import DomainError
+
+logger = logging.getLogger("maillage")
 
 HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
               413: "too_large", 415: "unsupported_media_type"}
@@ -60,6 +63,7 @@ def install_error_handlers(app: FastAPI) -> None:
                             headers=getattr(error, "headers", None))
 
     @app.exception_handler(Exception)
-    async def unexpected_error(_request: Request, _error: Exception) -> JSONResponse:
+    async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
         # Never a stack trace in a response; the server log has it.
+        logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
         return JSONResponse(error_body("internal_error", "an unexpected error occurred"), status_code=500)

@@ -2,11 +2,11 @@
 
 from fastapi import APIRouter
 
-api_router = APIRouter(prefix="/api/v1")
-
 
 def include_routers() -> APIRouter:
-    from app.api import tokens
+    from app.api import interactions, tokens
 
+    api_router = APIRouter(prefix="/api/v1")
     api_router.include_router(tokens.router)
+    api_router.include_router(interactions.router)
     return api_router
