@@ -7,10 +7,12 @@ written. Idempotent: ``(source, external_id)`` identifies an item; replaying it 
 ``unchanged``, or ``updated`` when its content changed.
 """
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -32,12 +34,15 @@ from app.models.base import utcnow
 from app.models.enums import INFORMAL_BY_DEFAULT, ParticipationRole
 from app.schemas.interactions import InteractionIn
 from app.services import audit
-from app.services.interactions import content_hash
 from app.services.workspaces import bump_data_version
 from app.siren import is_valid_siren
 
 PARTICIPATION_ROLES = frozenset(role.value for role in ParticipationRole)
 IDENTITY_KEYS = ("person_id", "email", "ref", "name")
+# Core tables, not ORM entities, for bulk statements: the ORM's per-row bookkeeping would
+# cost as much as the inserts themselves (bench/ingest.py).
+INTERACTIONS = Interaction.__table__
+PARTICIPATIONS = Participation.__table__
 # SQLite accepts 32,766 bound parameters per statement; stay well below on every backend.
 CHUNK = 900
 
@@ -317,12 +322,20 @@ def ingest_interactions(
     new_person_ids = _create_people(session, workspace, resolver, [resolved[i] for i in written], actor)
     now = utcnow()
     rows = [_row(items[i], sources[i], hashes[i], workspace.id, actor, now) for i in new_indexes]
-    for chunk_indexes, chunk_rows in zip(_chunks(new_indexes), _chunks(rows), strict=True):
-        ids = session.scalars(
-            insert(Interaction).returning(Interaction.id, sort_by_parameter_order=True), list(chunk_rows)
-        ).all()
-        for index, interaction_id in zip(chunk_indexes, ids, strict=True):
-            outcome.ids[index] = interaction_id
+    # A plain executemany, then one lookup by idempotency key: RETURNING with guaranteed row
+    # order would make SQLite insert one row per statement.
+    if rows:
+        session.execute(insert(INTERACTIONS), rows)
+    position = {(sources[i], items[i].external_id): i for i in new_indexes}
+    for chunk in _chunks([items[i].external_id for i in new_indexes]):
+        for interaction_id, source, external_id in session.execute(
+            select(INTERACTIONS.c.id, INTERACTIONS.c.source, INTERACTIONS.c.external_id).where(
+                INTERACTIONS.c.workspace_id == workspace.id, INTERACTIONS.c.external_id.in_(chunk)
+            )
+        ):
+            index = position.get((source, external_id))
+            if index is not None:
+                outcome.ids[index] = interaction_id
     outcome.created = len(new_indexes)
 
     if changed_indexes:
@@ -353,8 +366,7 @@ def ingest_interactions(
             {"interaction_id": interaction_id, "person_id": None, "institution_id": institution_id, "role": role}
             for institution_id, role in resolved[index].institutions.items()
         )
-    if participation_rows:
-        session.execute(insert(Participation), participation_rows)
+    _insert_participations(session, participation_rows)
     _link_topics(session, workspace, {outcome.ids[i]: items[i].topics for i in written})
 
     bump_data_version(session, workspace_id=workspace.id)
@@ -366,11 +378,36 @@ def ingest_interactions(
     return outcome
 
 
-def _item_hash(item: InteractionIn) -> str:
-    return content_hash(
-        occurred_at=item.occurred_at, kind=item.kind, formal=_formal(item), title=item.title, summary=item.summary,
-        location=item.location, topics=item.topics, participants=item.participants,
+def _insert_participations(session: Session, rows: list[dict[str, Any]]) -> None:
+    """The largest insert of a batch (2–8 rows per interaction), straight to the driver.
+
+    The values are plain integers and short strings, so SQLAlchemy's per-row parameter
+    processing adds nothing but time; the statement runs on the session's own connection,
+    inside its transaction.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    statement = (
+        "INSERT INTO participations (interaction_id, person_id, institution_id, role) "
+        f"VALUES ({', '.join([placeholder] * 4)})"
     )
+    connection.exec_driver_sql(
+        statement,
+        [(row["interaction_id"], row["person_id"], row["institution_id"], row["role"]) for row in rows],
+    )
+
+
+def _item_hash(item: InteractionIn) -> str:
+    """Digest of the item as validated (pydantic's serializer is fast and deterministic).
+
+    The timestamp is normalised to UTC first, so the same instant sent with another offset is
+    the same content.
+    """
+    utc = item.occurred_at.astimezone(UTC)
+    payload = item.model_dump_json(exclude={"occurred_at", "source"}).encode()
+    return hashlib.sha256(b"%s|%s|%d" % (utc.isoformat().encode(), payload, _formal(item))).hexdigest()
 
 
 def _formal(item: InteractionIn) -> bool:

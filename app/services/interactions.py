@@ -1,10 +1,11 @@
 """Interactions (échanges): content hashing for idempotent ingestion."""
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 
 def content_hash(
@@ -31,6 +32,6 @@ def content_hash(
         "summary": summary,
         "location": location,
         "topics": sorted(set(topics)),
-        "participants": sorted(json.dumps(dict(p), sort_keys=True, default=str) for p in participants),
+        "participants": sorted(sorted((str(k), str(v)) for k, v in p.items()) for p in participants),
     }
-    return hashlib.sha256(json.dumps(document, sort_keys=True).encode("utf-8")).hexdigest()
+    return hashlib.sha256(orjson.dumps(document, option=orjson.OPT_SORT_KEYS)).hexdigest()
