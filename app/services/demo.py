@@ -10,7 +10,7 @@ problems planted on purpose (see :data:`PLANTED`):
 - PETR ↔ CC Piège Lauragais Malepère: nobody has met for over six months (dormant), and the
   EPCI has no identified DGS nor president in the data (unidentified key role);
 - PETR ↔ CC Aux sources du Canal du Midi: every exchange goes through the EPCI's DGS alone
-  (single thread);
+  (single thread), and the EPCI's president never takes part (isolated actor);
 - PETR ↔ CC des Terres du Lauragais: many exchanges, none informal (formal only);
 - PETR ↔ CC Castelnaudary Lauragais Audois is the healthy control pair: frequent, recent,
   formal and informal, several people on each side, an elected bridge.
@@ -60,6 +60,8 @@ PLANTED: dict[str, list[str]] = {
     "unidentified_key_role": [EPCI_DORMANT],
     "single_thread": [EPCI_SINGLE_THREAD],
     "formal_only": [EPCI_FORMAL_ONLY],
+    # A consequence of the single thread: the EPCI's president never takes part.
+    "isolated_actor": [EPCI_SINGLE_THREAD],
 }
 CONTROL_EPCI = EPCI_CONTROL
 
@@ -189,12 +191,16 @@ class _DemoBuilder:
         self.session.add(interaction)
 
     def days(self, start: date, end: date, per_month: float) -> list[date]:
-        """Working days between start and end at roughly ``per_month`` events a month."""
-        span = (end - start).days
-        count = max(0, round(span / 30.4 * per_month))
+        """Working days between start and end, ``per_month`` a month, evenly spread with jitter.
+
+        Steady rhythms keep healthy liaisons healthy: only the planted problems should show.
+        """
+        interval = 30.4 / per_month
+        count = max(0, int((end - start).days / interval))
         chosen = []
-        for _ in range(count):
-            day = start + timedelta(days=self.rng.randrange(max(span, 1)))
+        for n in range(count):
+            offset = (n + 0.5) * interval + self.rng.uniform(-interval / 3, interval / 3)
+            day = min(start + timedelta(days=round(offset)), end)
             while day.weekday() >= 5:
                 day -= timedelta(days=1)
             chosen.append(day)
@@ -268,7 +274,8 @@ def create_demo(
                 .order_by(Institution.population.desc().nulls_last(), Institution.insee_code)
             )
         )
-    mandate_start = date(2026, 3, 22) if today >= date(2026, 4, 1) else date(2020, 6, 28)
+    # Re-elected in March 2026: their mandates run from the 2020 installation onwards.
+    mandate_start = date(2020, 7, 4)
     maires: dict[str, list[Person]] = {}
     for siren, communes in communes_by_epci.items():
         maires[siren] = [
@@ -333,6 +340,19 @@ def create_demo(
                                   start=date(2021, 7, 1))
     aude_agent = staff(aude, RoleCategory.TECHNICAL, "Chargée de développement territorial", "aude.fr")
     hg_agent = staff(haute_garonne, RoleCategory.TECHNICAL, "Chargé de mission contractualisation", "cd31")
+    # Who heads each expected partner's services, so the PETR knows whom to call when it matters.
+    partner_heads = [
+        staff(ddtm_aude, RoleCategory.EXECUTIVE, "Directeur départemental des territoires et de la mer", "aude.gouv"),
+        staff(region, RoleCategory.EXECUTIVE, "Directrice de l'aménagement du territoire", "laregion"),
+        staff(aude, RoleCategory.EXECUTIVE, "Directeur général des services", "aude.fr"),
+        staff(haute_garonne, RoleCategory.EXECUTIVE, "Directrice du développement territorial", "cd31"),
+    ]
+    elected_heads = [
+        builder.person(region, RoleCategory.ELECTED, "Présidente de la Région", start=date(2021, 7, 2)),
+        builder.person(aude, RoleCategory.ELECTED, "Président du conseil départemental", start=date(2021, 7, 1)),
+        builder.person(haute_garonne, RoleCategory.ELECTED, "Président du conseil départemental",
+                       start=date(2021, 7, 1)),
+    ]
     session.flush()
 
     # -- interactions ---------------------------------------------------------------------------
@@ -378,11 +398,11 @@ def create_demo(
     # Dormant: nothing for the last DORMANT_SINCE_DAYS days.
     dormant_end = today - timedelta(days=DORMANT_SINCE_DAYS)
     dormant_side = [dormant_vp, *epci_staff[EPCI_DORMANT]]
-    for day in builder.days(start, dormant_end, 1.2):
-        formal = rng.random() < 0.6
+    for n, day in enumerate(builder.days(start, dormant_end, 1.2)):
+        formal = n % 3 != 0
         builder.interaction(day=day, kind="meeting" if formal else "informal", formal=formal,
                             title="Rencontre CC Piège Lauragais Malepère",
-                            people=[pick(team), pick(dormant_side)], topics=[pick(TOPICS)], location="Bram")
+                            people=[pick(team), dormant_side[n % 2]], topics=[pick(TOPICS)], location="Bram")
 
     # The PETR's comité syndical, every two months: delegates attend (the single-thread EPCI sends its DGS).
     for day in builder.days(start, end, 0.5):
@@ -405,7 +425,7 @@ def create_demo(
     for day in builder.days(start, end, 0.4):
         builder.interaction(day=day, kind="meeting", formal=True, title="Comité de pilotage du CRTE",
                             people=[petr_president, petr_director, *state_people, ddt31_agent, sous_prefet,
-                                    region_agent, aude_agent, hg_agent, presidents[EPCI_CONTROL]],
+                                    region_agent, aude_agent, hg_agent, presidents[EPCI_CONTROL], *partner_heads],
                             topics=["CRTE", "transition écologique"], location="Carcassonne")
     for person, title in [
         (prefecture_agent, "Point dotations avec la préfecture"),
@@ -421,7 +441,8 @@ def create_demo(
                                 title=title, people=[pick(team), person], topics=[pick(TOPICS)])
     for day in builder.days(start, end, 0.3):
         builder.interaction(day=day, kind="event", formal=True, title="Assemblée des territoires",
-                            people=[petr_president, region_elected, aude_elected, region_agent, petr_director],
+                            people=[petr_president, region_elected, aude_elected, region_agent, petr_director,
+                                    *elected_heads],
                             topics=["LEADER"])
 
     # The PETR team's own weekly meeting.
