@@ -61,7 +61,7 @@ def test_two_years_of_interactions(db, demo_ws):
     ).one()
     assert count > 300
     assert first.date() <= TODAY - timedelta(days=700)
-    assert last.date() >= TODAY - timedelta(days=10)
+    assert last.date() >= TODAY - timedelta(days=21)
 
 
 def test_demo_is_reproducible(db):
