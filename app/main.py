@@ -7,8 +7,9 @@ from app import __version__
 from app.api import health
 from app.api.errors import install_error_handlers
 from app.api.router import include_routers
+from app.api.security import install_security
 from app.database import get_engine
-from web import pages
+from web.app import install as install_web
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
@@ -18,10 +19,13 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         description="Who talks to whom in French local public action: people, institutions, "
         "interactions, liaison gaps and maps. Authenticate with `Authorization: Bearer <token>` "
         "(create one with `maillage token create`).",
+        docs_url=None,
+        redoc_url=None,
     )
     application.state.engine = engine or get_engine()
     install_error_handlers(application)
+    install_security(application)
     application.include_router(health.router)
     application.include_router(include_routers())
-    pages.install(application)
+    install_web(application)
     return application

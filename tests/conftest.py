@@ -20,6 +20,8 @@ from app.database import create_db_engine
 from app.schema import upgrade
 from app.services.referential import load_referential
 
+pytest_plugins = ["tests.browser_support"]
+
 POSTGRES_URL = os.environ.get("MAILLAGE_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])

@@ -22,7 +22,7 @@ def cli_commands() -> set[str]:
 
 def test_every_cli_command_is_documented(repo_root):
     readme = (repo_root / "README.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^\| `maillage ([a-z-]+(?: [a-z-]+)?)", readme, flags=re.MULTILINE))
+    documented = set(re.findall(r"^\| `maillage ([a-z][a-z-]*(?: [a-z][a-z-]*)?)", readme, flags=re.MULTILINE))
     assert documented == cli_commands()
 
 

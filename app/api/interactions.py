@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter, ValidationError
 
@@ -11,13 +11,15 @@ from app.api.deps import CurrentWorkspace, IngestToken, ReadToken, SessionDep, a
 from app.api.errors import validation_errors
 from app.errors import Invalid, TooLarge
 from app.models.enums import InteractionKind
-from app.schemas.common import Page, Pagination, pagination
+from app.schemas.common import MAX_ID, Page, Pagination, pagination
 from app.schemas.interactions import BatchIn, BatchResult, InteractionIn, InteractionRead, InteractionUpdate
 from app.services import interaction_queries
 from app.services.ingest import BatchOutcome, ingest_interactions
 from app.settings import get_settings
 
 router = APIRouter(prefix="/interactions", tags=["interactions"])
+
+InteractionId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 _item_adapter = TypeAdapter(InteractionIn)
 
@@ -167,8 +169,8 @@ def list_interactions(
     page: Annotated[Pagination, Depends(pagination)],
     since: Annotated[datetime | None, Query(description="From this instant (inclusive).")] = None,
     until: Annotated[datetime | None, Query(description="Before this instant (exclusive).")] = None,
-    person_id: int | None = None,
-    institution_id: int | None = None,
+    person_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    institution_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     kind: InteractionKind | None = None,
     topic: Annotated[str | None, Query(max_length=100)] = None,
     source: Annotated[str | None, Query(max_length=100)] = None,
@@ -186,7 +188,7 @@ def list_interactions(
 
 
 @router.get("/{interaction_id}", response_model=InteractionRead, summary="One interaction")
-def get_interaction(interaction_id: int, session: SessionDep, workspace: CurrentWorkspace,
+def get_interaction(interaction_id: InteractionId, session: SessionDep, workspace: CurrentWorkspace,
                     _token: ReadToken) -> InteractionRead:
     return interaction_queries.to_read(
         interaction_queries.get_interaction(session, workspace=workspace, interaction_id=interaction_id)
@@ -194,7 +196,7 @@ def get_interaction(interaction_id: int, session: SessionDep, workspace: Current
 
 
 @router.patch("/{interaction_id}", response_model=InteractionRead, summary="Edit an interaction")
-def update_interaction(interaction_id: int, changes: InteractionUpdate, session: SessionDep,
+def update_interaction(interaction_id: InteractionId, changes: InteractionUpdate, session: SessionDep,
                        workspace: CurrentWorkspace, token: IngestToken) -> InteractionRead:
     updated = interaction_queries.update_interaction(
         session, workspace=workspace, interaction_id=interaction_id, changes=changes, actor=actor_of(token)
@@ -203,7 +205,7 @@ def update_interaction(interaction_id: int, changes: InteractionUpdate, session:
 
 
 @router.delete("/{interaction_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an interaction")
-def delete_interaction(interaction_id: int, session: SessionDep, workspace: CurrentWorkspace,
+def delete_interaction(interaction_id: InteractionId, session: SessionDep, workspace: CurrentWorkspace,
                        token: IngestToken) -> Response:
     interaction_queries.delete_interaction(session, workspace=workspace, interaction_id=interaction_id,
                                            actor=actor_of(token))

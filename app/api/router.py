@@ -4,9 +4,13 @@ from fastapi import APIRouter
 
 
 def include_routers() -> APIRouter:
-    from app.api import interactions, tokens
+    from app.api import graph, institutions, interactions, maps, people, tokens
 
     api_router = APIRouter(prefix="/api/v1")
     api_router.include_router(tokens.router)
+    api_router.include_router(institutions.router)
+    api_router.include_router(people.router)
     api_router.include_router(interactions.router)
+    api_router.include_router(graph.router)
+    api_router.include_router(maps.router)
     return api_router

@@ -1,9 +1,11 @@
 """API tokens of the caller's workspace (admin scope)."""
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
 
 from app.api.deps import AdminToken, CurrentWorkspace, SessionDep, actor_of
-from app.schemas.common import Page
+from app.schemas.common import MAX_ID, Page
 from app.schemas.tokens import TokenCreate, TokenCreated, TokenRead
 from app.services import tokens as token_service
 
@@ -24,6 +26,6 @@ def create_token(body: TokenCreate, session: SessionDep, workspace: CurrentWorks
 
 
 @router.delete("/{token_id}", response_model=TokenRead, summary="Revoke a token")
-def revoke_token(token_id: int, session: SessionDep, workspace: CurrentWorkspace, token: AdminToken) -> TokenRead:
+def revoke_token(token_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep, workspace: CurrentWorkspace, token: AdminToken) -> TokenRead:
     revoked = token_service.revoke_token(session, workspace=workspace, token_id=token_id, actor=actor_of(token))
     return TokenRead.model_validate(revoked)

@@ -34,6 +34,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from app import __version__
+from app.cli import analysis as analysis_commands
+from app.cli import exports as export_commands
 from app.database import get_engine, transaction
 from app.errors import Conflict, DomainError, Invalid, NotFound
 from app.schema import current_revision, head_revision, upgrade
@@ -295,6 +297,10 @@ def token_revoke(
     with transaction() as session:
         token = revoke_token(session, workspace=get_workspace(session, slug=workspace), token_id=token_id)
     out(f"Token {token.name!r} revoked.")
+
+
+analysis_commands.register(app, lambda: require_schema())
+export_commands.register(app, lambda: require_schema())
 
 
 # -- serving and backups ---------------------------------------------------------------------------

@@ -3,13 +3,14 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
 from app.models.enums import InteractionKind
+from app.schemas.common import Id, Text
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-TopicName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+ShortText = Text(300, min_length=1)
+TopicName = Text(100, min_length=1)
 KindName = Literal[tuple(kind.value for kind in InteractionKind)]  # type: ignore[valid-type]
 
 
@@ -22,14 +23,14 @@ class ParticipantIn(TypedDict, total=False):
 
     __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
 
-    person_id: Annotated[int, Field(ge=1)]
-    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320)]
-    ref: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    institution_id: Annotated[int, Field(ge=1)]
-    institution_siren: Annotated[str, StringConstraints(strip_whitespace=True, min_length=9, max_length=11)]
-    role: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    person_id: Id
+    email: Text(320, min_length=3)
+    ref: Text(200, min_length=1)
+    name: Text(200, min_length=1)
+    institution_id: Id
+    institution_siren: Text(11, min_length=9)
+    role: Text(200, min_length=1)
+    title: Text(200, min_length=1)
 
 
 class InteractionIn(BaseModel):
@@ -37,16 +38,16 @@ class InteractionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    external_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = Field(
+    external_id: Text(200, min_length=1)
+    source: Text(100, min_length=1) | None = Field(
         default=None, description="Defaults to the token's name."
     )
     occurred_at: AwareDatetime = Field(description="ISO 8601 with an offset; stored in UTC.")
     kind: KindName
     formal: bool | None = Field(default=None, description="Defaults to false for informal and office_hours.")
     title: ShortText
-    summary: Annotated[str, StringConstraints(max_length=10_000)] | None = None
-    location: Annotated[str, StringConstraints(max_length=300)] | None = None
+    summary: Text(10_000, strip=False) | None = None
+    location: Text(300) | None = None
     topics: Annotated[list[TopicName], Field(max_length=30)] = []
     participants: Annotated[list[ParticipantIn], Field(min_length=1, max_length=500)]
 
@@ -94,7 +95,7 @@ class InteractionUpdate(BaseModel):
     kind: KindName | None = None
     formal: bool | None = None
     title: ShortText | None = None
-    summary: Annotated[str, StringConstraints(max_length=10_000)] | None = None
-    location: Annotated[str, StringConstraints(max_length=300)] | None = None
+    summary: Text(10_000, strip=False) | None = None
+    location: Text(300) | None = None
     topics: Annotated[list[TopicName], Field(max_length=30)] | None = None
     participants: Annotated[list[ParticipantIn], Field(min_length=1, max_length=500)] | None = None

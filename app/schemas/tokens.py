@@ -3,9 +3,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.common import Text
+
 
 class TokenCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: Text(100, min_length=1)
     scope: Literal["read", "ingest", "admin"]
 
 

@@ -18,6 +18,17 @@ def cli_env(tmp_path_factory) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(scope="module")
+def demo_env(tmp_path_factory) -> dict[str, str]:
+    """A database with the referential and the demo workspace, built through the CLI."""
+    database = tmp_path_factory.mktemp("cli-demo") / "maillage.db"
+    env = {**os.environ, "MAILLAGE_DATABASE_URL": f"sqlite:///{database}", "NO_COLOR": "1"}
+    for args in (["db", "upgrade"], ["referential", "load", "--quiet"], ["demo", "--today", "2026-11-25"]):
+        result = run(env, *args)
+        assert result.returncode == 0, result.stderr
+    return env
+
+
 def run(env, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([*MAILLAGE, *args], env=env, capture_output=True, text=True, timeout=300)
 
@@ -102,3 +113,67 @@ def test_demo_and_backup(cli_env, tmp_path: Path):
     assert backup.returncode == 0, backup.stderr
     copy_env = {**cli_env, "MAILLAGE_DATABASE_URL": f"sqlite:///{tmp_path / 'copy.db'}"}
     assert "demo\t" in run(copy_env, "workspace", "list").stdout
+
+
+def test_gaps_json_is_the_api_document(demo_env):
+    import json
+
+    result = run(demo_env, "gaps", "--workspace", "demo", "--format", "json", "--until", "2026-11-26")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert set(document) >= {"window", "gaps", "summary"}
+    assert document["window"]["until"] == "2026-11-26T00:00:00+00:00"
+    kinds = {gap["kind"] for gap in document["gaps"]}
+    assert {"dormant_liaison", "single_thread", "formal_only", "unidentified_key_role"} <= kinds
+    table = run(demo_env, "gaps", "--workspace", "demo", "--until", "2026-11-26")
+    assert table.returncode == 0 and "dormant_liaison" in table.stdout
+    metrics = run(demo_env, "metrics", "--workspace", "demo", "--level", "institution", "--until", "2026-11-26")
+    assert metrics.returncode == 0 and "PETR du Pays Lauragais" in metrics.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["gaps", "--workspace", "nowhere"], "no workspace 'nowhere'"),
+        (["gaps", "--workspace", "demo", "--format", "xml"], "unknown format"),
+        (["gaps", "--workspace", "demo", "--since", "2026-13-01"], "is not a date"),
+        (["gaps", "--workspace", "demo", "--since", "2026-12-01", "--until", "2026-01-01"], "since must be before"),
+        (["metrics", "--workspace", "demo", "--level", "galaxy"], "unknown level"),
+    ],
+)
+def test_analysis_commands_refuse_bad_input(demo_env, args, fragment):
+    assert_one_line_error(run(demo_env, *args), fragment)
+
+
+def test_export_map_and_graph_files(demo_env, tmp_path):
+    out = tmp_path / "carte.html"
+    result = run(demo_env, "export", "map", "--workspace", "demo", "--out", str(out), "--until", "2026-11-26")
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>") or html.lower().startswith("<!doctype html>")
+    assert "<script src=" not in html
+    for fmt in ("gexf", "graphml"):
+        target = tmp_path / f"graph.{fmt}"
+        assert run(demo_env, "export", fmt, "--workspace", "demo", "--out", str(target)).returncode == 0
+        assert target.stat().st_size > 1000
+    gaps = tmp_path / "gaps.csv"
+    assert run(demo_env, "export", "csv", "--workspace", "demo", "--table", "gaps", "--out", str(gaps)).returncode == 0
+    assert gaps.read_text(encoding="utf-8").startswith("kind,severity")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["export", "pdf", "--workspace", "demo", "--out", "x.pdf"], "unknown export format"),
+        (["export", "map", "--workspace", "demo", "--out", "/nonexistent/dir/x.html"], "does not exist"),
+        (["export", "map", "--workspace", "demo", "--out", "x.html", "--kind", "planet"], "unknown institution kind"),
+        (["export", "map", "--workspace", "demo", "--out", "x.html", "--level", "galaxy"], "unknown level"),
+        (["export", "csv", "--workspace", "demo", "--out", "x.csv", "--table", "chairs"], "unknown table"),
+        (["export", "map", "--workspace", "nowhere", "--out", "x.html"], "no workspace 'nowhere'"),
+    ],
+)
+def test_export_refuses_bad_input(demo_env, args, fragment, tmp_path):
+    args = [str(tmp_path / a) if a in ("x.pdf", "x.html", "x.csv") else a for a in args]
+    result = run(demo_env, *args)
+    assert_one_line_error(result, fragment)
+    assert not list(tmp_path.iterdir())  # nothing half-written

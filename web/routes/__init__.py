@@ -1,0 +1,1 @@
+"""Page routes of the web UI, one module per page family."""
