@@ -46,6 +46,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/analysis.py
 	$(BIN)/python bench/maps.py
+	$(BIN)/python bench/imports.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

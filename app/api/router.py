@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 
 def include_routers() -> APIRouter:
-    from app.api import graph, institutions, interactions, maps, people, tokens
+    from app.api import graph, imports, institutions, interactions, maps, people, tokens
 
     api_router = APIRouter(prefix="/api/v1")
     api_router.include_router(tokens.router)
@@ -13,4 +13,5 @@ def include_routers() -> APIRouter:
     api_router.include_router(interactions.router)
     api_router.include_router(graph.router)
     api_router.include_router(maps.router)
+    api_router.include_router(imports.router)
     return api_router

@@ -35,6 +35,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from app import __version__
 from app.cli import analysis as analysis_commands
+from app.cli import imports as imports_commands
 from app.cli import exports as export_commands
 from app.database import get_engine, transaction
 from app.errors import Conflict, DomainError, Invalid, NotFound
@@ -300,6 +301,7 @@ def token_revoke(
 
 
 analysis_commands.register(app, lambda: require_schema())
+imports_commands.register(app, lambda: require_schema())
 export_commands.register(app, lambda: require_schema())
 
 
