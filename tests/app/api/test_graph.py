@@ -114,3 +114,17 @@ def test_an_empty_workspace_has_an_empty_analysis(client, read_headers):
 def test_naive_window_is_refused(client, read_headers):
     response = client.get("/api/v1/graph/gaps", headers=read_headers, params={"since": "2026-01-01T00:00:00"})
     assert response.status_code == 422
+
+
+def test_evolution_compares_two_periods(client, demo_headers):
+    params = {
+        "before_since": "2025-01-01T00:00:00+00:00", "before_until": "2025-07-01T00:00:00+00:00",
+        "after_since": "2026-05-01T00:00:00+00:00", "after_until": "2026-11-26T00:00:00+00:00",
+    }
+    response = client.get("/api/v1/graph/evolution", headers=demo_headers, params=params)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) >= {"before", "after", "gaps", "metrics"}
+    # The EPCI that went quiet: no exchange at all in the second period, a gap opened.
+    opened = {g["kind"] for g in body["gaps"]["opened"] if demo.EPCI_DORMANT in sirens_of(g)}
+    assert opened & {"missing_liaison", "dormant_liaison"}
