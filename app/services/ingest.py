@@ -351,15 +351,7 @@ def _ingest(
                       details=errors)
 
     hashes = [_item_hash(item) for item in items]
-    existing: dict[tuple[str, str], tuple[int, str]] = {}
-    external_ids = sorted({item.external_id for item in items})
-    for chunk in _chunks(external_ids):
-        for interaction_id, source, external_id, digest in session.execute(
-            select(Interaction.id, Interaction.source, Interaction.external_id, Interaction.content_hash).where(
-                Interaction.workspace_id == workspace.id, Interaction.external_id.in_(chunk)
-            )
-        ):
-            existing[(source, external_id)] = (interaction_id, digest)
+    existing = _stored_keys(session, workspace.id, set(zip(sources, (item.external_id for item in items))))
 
     outcome = BatchOutcome(ids=[0] * len(items))
     new_indexes: list[int] = []
@@ -384,16 +376,9 @@ def _ingest(
     # A plain executemany, then one lookup by idempotency key: RETURNING with guaranteed row
     # order would make SQLite insert one row per statement.
     _executemany(session, INTERACTIONS, rows)
-    position = {(sources[i], items[i].external_id): i for i in new_indexes}
-    for chunk in _chunks([items[i].external_id for i in new_indexes]):
-        for interaction_id, source, external_id in session.execute(
-            select(INTERACTIONS.c.id, INTERACTIONS.c.source, INTERACTIONS.c.external_id).where(
-                INTERACTIONS.c.workspace_id == workspace.id, INTERACTIONS.c.external_id.in_(chunk)
-            )
-        ):
-            index = position.get((source, external_id))
-            if index is not None:
-                outcome.ids[index] = interaction_id
+    stored = _stored_keys(session, workspace.id, {(sources[i], items[i].external_id) for i in new_indexes})
+    for index in new_indexes:
+        outcome.ids[index] = stored[(sources[index], items[index].external_id)][0]
     outcome.created = len(new_indexes)
 
     if changed_indexes:
@@ -434,6 +419,31 @@ def _ingest(
                  "ids": [outcome.ids[i] for i in written][:1000]},
     )
     return outcome
+
+
+def _stored_keys(
+    session: Session, workspace_id: int, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, str]]:
+    """``(source, external_id) → (id, content_hash)`` for the keys already stored.
+
+    Queried per source so that the whole idempotency index (workspace, source, external_id)
+    serves the lookup: a query on external_id alone would scan the workspace's interactions.
+    """
+    by_source: dict[str, list[str]] = {}
+    for source, external_id in keys:
+        by_source.setdefault(source, []).append(external_id)
+    found: dict[tuple[str, str], tuple[int, str]] = {}
+    for source, external_ids in by_source.items():
+        for chunk in _chunks(sorted(external_ids)):
+            for interaction_id, external_id, digest in session.execute(
+                select(INTERACTIONS.c.id, INTERACTIONS.c.external_id, INTERACTIONS.c.content_hash).where(
+                    INTERACTIONS.c.workspace_id == workspace_id,
+                    INTERACTIONS.c.source == source,
+                    INTERACTIONS.c.external_id.in_(chunk),
+                )
+            ):
+                found[(source, external_id)] = (interaction_id, digest)
+    return found
 
 
 def _executemany(session: Session, table, rows: list[dict[str, Any]]) -> None:
