@@ -11,11 +11,29 @@ from web.templating import USER_ROLES, WEB_DIR, templates
 
 
 def install(app: FastAPI) -> None:
-    from web.routes import dashboard, login
+    from web.routes import (
+        actors,
+        dashboard,
+        gaps,
+        imports,
+        institutions,
+        journal,
+        login,
+        settings,
+    )
+    from web.routes import map as carte
+    from web.routes.common import PageNotFound
 
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.include_router(login.router)
     app.include_router(dashboard.router)
+    for module in (carte, gaps, actors, institutions, journal, imports, settings):
+        app.include_router(module.router)
+
+    @app.exception_handler(PageNotFound)
+    async def page_not_found(request: Request, error: PageNotFound) -> HTMLResponse:
+        return templates.TemplateResponse(request, "error.html", {"title": "Page introuvable", "message": error.message},
+                                          status_code=404)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _error: LoginRequired):

@@ -80,13 +80,18 @@ class WebUser:
         self.user = user
         self.workspace = workspace
         self.csrf = csrf
+        # What the page header shows, read now: an error page is rendered after the request's
+        # session has rolled back and closed, when the ORM objects can no longer load anything.
+        self.email = user.email
+        self.workspace_name = workspace.name
+        self._role = user.role
 
     @property
     def role(self) -> str:
-        return self.user.role
+        return self._role
 
     def can(self, role: str) -> bool:
-        return ROLE_RANK[UserRole(self.user.role)] >= ROLE_RANK[UserRole(role)]
+        return ROLE_RANK[UserRole(self._role)] >= ROLE_RANK[UserRole(role)]
 
 
 def current_user(request: Request, session: SessionDep) -> WebUser:

@@ -43,9 +43,13 @@ def date_fr(value: date | datetime | str | None, with_time: bool = False) -> str
         value = datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
     if isinstance(value, datetime):
         local = value.astimezone(PARIS) if value.tzinfo else value
-        text = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+        text = f"{_day(local.day)} {MONTHS[local.month - 1]} {local.year}"
         return f"{text} à {local.hour} h {local.minute:02d}" if with_time else text
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return f"{_day(value.day)} {MONTHS[value.month - 1]} {value.year}"
+
+
+def _day(day: int) -> str:
+    return "1er" if day == 1 else str(day)
 
 
 def number_fr(value: float | int | None, digits: int = 0) -> str:
