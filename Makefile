@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test browser lint bench clean
+.PHONY: run test install install-test browser lint bench screenshots clean
 
 run: $(VENV)/.installed
 	$(BIN)/maillage setup
@@ -38,6 +38,11 @@ browser:
 	else \
 		echo "chromium is missing: browser tests will be skipped (and fail when CI=true)."; \
 	fi
+
+# Screenshots of the main pages at 1280×720 (a projector), written to ./screenshots/.
+screenshots: $(VENV)/.installed-test browser
+	MAILLAGE_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/web/test_browser.py -k screenshots
+	@echo "Screenshots in $(CURDIR)/screenshots/"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check app graph web migrations tests scripts bench

@@ -1,10 +1,13 @@
 """Typed dependencies shared by the routes: the request's session, its token, its workspace."""
 
+import random
+import time
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.database import session_factory
@@ -22,6 +25,8 @@ def get_session(request: Request) -> Iterator[Session]:
     read_only = request.method in ("GET", "HEAD")
     session = session_factory(request.app.state.engine, read_only=read_only)()
     try:
+        if not read_only:
+            _begin_write(session)
         yield session
         session.commit()
     except BaseException:
@@ -31,7 +36,30 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+LOCK_ATTEMPTS = 3
+
+
+def _begin_write(session: Session) -> None:
+    """On SQLite, take the write lock now (BEGIN IMMEDIATE), retrying with jitter if the busy
+    timeout runs out, so that "database is locked" never reaches a client under load."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    for attempt in range(1, LOCK_ATTEMPTS + 1):
+        try:
+            session.connection()
+            return
+        except OperationalError as error:
+            session.rollback()
+            if attempt == LOCK_ATTEMPTS or "locked" not in str(error.orig).lower():
+                raise
+            time.sleep(random.uniform(0.05, 0.25))
+
+
+# scope="function": the commit runs before the response is sent, so a 2xx means the work is
+# durable and a failed commit becomes an error response. (With FastAPI's default "request"
+# scope the commit would run after the client already had its 200: a crash or a commit error
+# there would lose a write the client believes saved.)
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from `maillage token create`.")
 

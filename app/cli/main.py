@@ -332,6 +332,22 @@ def backup(file: Annotated[Path, typer.Argument(help="Where to write the backup.
     out(f"Backup written to {file} ({size:,} bytes).")
 
 
+@app.command("restore")
+def restore(
+    file: Annotated[Path, typer.Argument(help="A file written by `maillage backup`.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace a database that holds data.")] = False,
+) -> None:
+    """Restore a backup into the configured database (stop the server first)."""
+    from app.services.backup import restore_database
+
+    settings = get_settings()
+    out(restore_database(settings.database_url, file, force=force))
+    current = current_revision(get_engine())
+    head = head_revision(settings.database_url)
+    if current != head:
+        out(f"The restored database is at revision {current}: run `maillage db upgrade`.")
+
+
 @app.command("version")
 def version() -> None:
     """Print Maillage's version."""

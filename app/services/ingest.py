@@ -453,24 +453,29 @@ def _executemany(session: Session, table, rows: list[dict[str, Any]]) -> None:
     The batch's two large inserts go straight to the driver: their values are plain (ints,
     short strings, booleans, UTC timestamps), so SQLAlchemy's per-row parameter processing
     would add nothing but time (it doubled the cost of a batch in bench/ingest.py).
-    Timestamps are written in the exact form the ``UTCDateTime`` column type uses.
+    Timestamps are written in the exact form the ``UTCDateTime`` column type uses on SQLite.
     """
     if not rows:
         return
     connection = session.connection()
-    sqlite = connection.dialect.name == "sqlite"
     columns = list(rows[0])
     placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     statement = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([placeholder] * len(columns))})"
     )
+    values = [tuple(row.values()) for row in rows]
+    if connection.dialect.name == "sqlite":
+        stamps = [i for i, value in enumerate(values[0]) if isinstance(value, datetime)]
+        if stamps:
+            values = [_sqlite_stamps(row, stamps) for row in values]
+    connection.exec_driver_sql(statement, values)
 
-    def value(item: Any) -> Any:
-        if sqlite and isinstance(item, datetime):
-            return item.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-        return item
 
-    connection.exec_driver_sql(statement, [tuple(value(row[c]) for c in columns) for row in rows])
+def _sqlite_stamps(row: tuple, positions: list[int]) -> tuple:
+    converted = list(row)
+    for i in positions:
+        converted[i] = row[i].astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return tuple(converted)
 
 
 def _item_hash(item: InteractionIn) -> str:
