@@ -467,14 +467,18 @@ def _executemany(session: Session, table, rows: list[dict[str, Any]]) -> None:
     if connection.dialect.name == "sqlite":
         stamps = [i for i, value in enumerate(values[0]) if isinstance(value, datetime)]
         if stamps:
-            values = [_sqlite_stamps(row, stamps) for row in values]
+            text: dict[datetime, str] = {}  # created_at/updated_at are one instant for the whole batch
+            values = [_sqlite_stamps(row, stamps, text) for row in values]
     connection.exec_driver_sql(statement, values)
 
 
-def _sqlite_stamps(row: tuple, positions: list[int]) -> tuple:
+def _sqlite_stamps(row: tuple, positions: list[int], text: dict[datetime, str]) -> tuple:
     converted = list(row)
     for i in positions:
-        converted[i] = row[i].astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        stamp = row[i]
+        if stamp not in text:
+            text[stamp] = stamp.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        converted[i] = text[stamp]
     return tuple(converted)
 
 
