@@ -1,7 +1,6 @@
 """Alembic environment. The URL comes from the caller's Config, else from Maillage's settings."""
 
 from alembic import context
-from sqlalchemy import pool
 
 import app.models  # noqa: F401  (registers every table)
 from app.database import create_db_engine

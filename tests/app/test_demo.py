@@ -4,7 +4,7 @@ These tests check the planted problems in the raw data; the analysis tests check
 report finds them.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select

@@ -1,13 +1,11 @@
 """The `maillage` command, run as a user runs it: a subprocess on a real SQLite database."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-MAILLAGE = [sys.executable, "-m", "app.cli.main"]
+from tests.app.cli.cli_support import assert_one_line_error, run
 
 
 @pytest.fixture(scope="module")
@@ -27,18 +25,6 @@ def demo_env(tmp_path_factory) -> dict[str, str]:
         result = run(env, *args)
         assert result.returncode == 0, result.stderr
     return env
-
-
-def run(env, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*MAILLAGE, *args], env=env, capture_output=True, text=True, timeout=300)
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) -> None:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr + result.stdout
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    assert fragment in lines[0]
 
 
 def test_commands_refuse_an_uninitialised_database(cli_env):

@@ -1,8 +1,6 @@
 """`maillage import rne|ics|csv|template`, run as a user runs them: subprocesses on a real SQLite file."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +11,9 @@ from app.schema import upgrade
 from app.services.people import create_person
 from app.services.referential import load_referential
 from app.services.territory import create_territory
+from tests.app.cli.cli_support import assert_one_line_error, run
 from tests.app.services.imports.conftest import CD_FILE, TERRES_DU_LAURAGAIS
 from tests.app.services.imports.test_ics import CALENDAR
-
-MAILLAGE = [sys.executable, "-m", "app.cli.main"]
 
 
 @pytest.fixture(scope="module")
@@ -37,18 +34,6 @@ def cli_env(tmp_path_factory) -> dict[str, str]:
     env = {**os.environ, "MAILLAGE_DATABASE_URL": url, "NO_COLOR": "1"}
     env.pop("MAILLAGE_DEBUG", None)
     return env
-
-
-def run(env, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*MAILLAGE, *args], env=env, capture_output=True, text=True, timeout=300)
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) -> None:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr + result.stdout
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    assert fragment in lines[0]
 
 
 def test_import_rne_dry_run_then_for_real_then_again(cli_env):
