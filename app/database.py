@@ -52,7 +52,9 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 15_000, echo: bool = Fa
             conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    # Sync routes run in a thread pool of 40: let most of them hold a connection at once
+    # rather than time out waiting for one under load.
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=30, pool_timeout=30)
 
 
 @lru_cache

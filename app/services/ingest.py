@@ -192,7 +192,14 @@ class _Resolver:
 
     def resolve(self, index: int, item: InteractionIn, source: str) -> _Resolved:
         resolved = _Resolved()
+        people = resolved.people
         for position, participant in enumerate(item.participants):
+            # The common case, a known person by id and nothing else, takes the short path.
+            if len(participant) == 1:
+                person_id = participant.get("person_id")
+                if person_id in self.known_person_ids:
+                    people.setdefault(person_id, None)
+                    continue
             where = f"participants.{position}"
             identities = [key for key in IDENTITY_KEYS if key in participant]
             role = participant.get("role")
@@ -372,6 +379,9 @@ def _ingest(
     written = new_indexes + changed_indexes
     new_person_ids = _create_people(session, workspace, resolver, [resolved[i] for i in written], actor)
     now = utcnow()
+    # Every writer inserts new keys in the same order, so two batches sharing keys wait for each
+    # other instead of deadlocking (PostgreSQL); the loser then replays and finds them stored.
+    new_indexes.sort(key=lambda i: (sources[i], items[i].external_id))
     rows = [_row(items[i], sources[i], hashes[i], workspace.id, actor, now) for i in new_indexes]
     # A plain executemany, then one lookup by idempotency key: RETURNING with guaranteed row
     # order would make SQLite insert one row per statement.
