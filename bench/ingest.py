@@ -122,7 +122,7 @@ def bench_api(path: str, secret: str, items: list[dict], batch: int) -> tuple[fl
     """The batch endpoint of a real server; returns (first pass rate, replay rate)."""
     port = free_port()
     env = {**os.environ, "MAILLAGE_DATABASE_URL": f"sqlite:///{path}", "MAILLAGE_LOG_LEVEL": "warning",
-           "MAILLAGE_MAX_BODY_BYTES": str(200 * 1024 * 1024)}
+           "MAILLAGE_MAX_BODY_BYTES": str(200 * 1024 * 1024), "MAILLAGE_MAX_BATCH_ITEMS": str(batch)}
     server = subprocess.Popen([sys.executable, "-m", "app.cli.main", "serve", "--port", str(port)], env=env,
                               cwd=ROOT)
     try:

@@ -1,15 +1,17 @@
 """Interaction logs as API clients send them, and as the API returns them."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
 from app.models.enums import InteractionKind
 from app.schemas.common import Id, Text
 
 ShortText = Text(300, min_length=1)
+# Normalised to UTC on the way in: the same instant sent with another offset is the same content.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
 TopicName = Text(100, min_length=1)
 KindName = Literal[tuple(kind.value for kind in InteractionKind)]  # type: ignore[valid-type]
 
@@ -42,7 +44,7 @@ class InteractionIn(BaseModel):
     source: Text(100, min_length=1) | None = Field(
         default=None, description="Defaults to the token's name."
     )
-    occurred_at: AwareDatetime = Field(description="ISO 8601 with an offset; stored in UTC.")
+    occurred_at: UtcDatetime = Field(description="ISO 8601 with an offset; stored in UTC.")
     kind: KindName
     formal: bool | None = Field(default=None, description="Defaults to false for informal and office_hours.")
     title: ShortText
@@ -91,7 +93,7 @@ class InteractionRead(BaseModel):
 class InteractionUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    occurred_at: AwareDatetime | None = None
+    occurred_at: UtcDatetime | None = None
     kind: KindName | None = None
     formal: bool | None = None
     title: ShortText | None = None

@@ -493,14 +493,9 @@ def _sqlite_stamps(row: tuple, positions: list[int], text: dict[datetime, str]) 
 
 
 def _item_hash(item: InteractionIn) -> str:
-    """Digest of the item as validated (pydantic's serializer is fast and deterministic).
-
-    The timestamp is normalised to UTC first, so the same instant sent with another offset is
-    the same content.
-    """
-    utc = item.occurred_at.astimezone(UTC)
-    payload = item.model_dump_json(exclude={"occurred_at", "source"}).encode()
-    return hashlib.sha256(b"%s|%s|%d" % (utc.isoformat().encode(), payload, _formal(item))).hexdigest()
+    """Digest of the item as validated (pydantic's serializer is fast and deterministic; the
+    timestamp is already in UTC, so another offset for the same instant is the same content)."""
+    return hashlib.sha256(b"%s|%d" % (item.model_dump_json().encode(), _formal(item))).hexdigest()
 
 
 def _formal(item: InteractionIn) -> bool:

@@ -223,3 +223,12 @@ def test_every_write_is_audited(client, db, people, ingest_headers):
     entry = db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert db.scalar(select(func.count()).select_from(AuditEntry)) == before + 1
     assert entry.action == "ingest" and entry.actor.startswith("token:") and entry.details["created"] == 1
+
+
+def test_the_same_instant_with_another_offset_is_unchanged(client, people, ingest_headers):
+    director, _ = people
+    first = item("tz1", {"person_id": director.id}, occurred_at="2026-10-06T12:30:00+02:00")
+    client.post(BATCH, headers=ingest_headers, json={"items": [first]})
+    same = {**first, "occurred_at": "2026-10-06T10:30:00Z"}
+    again = client.post(BATCH, headers=ingest_headers, json={"items": [same]}).json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 1)
