@@ -90,6 +90,11 @@ class WebUser:
     def role(self) -> str:
         return self._role
 
+    @property
+    def actor(self) -> str:
+        """Who the audit trail names for this user's changes (ids only, never the email)."""
+        return f"user:{self.user.id}"
+
     def can(self, role: str) -> bool:
         return ROLE_RANK[UserRole(self._role)] >= ROLE_RANK[UserRole(role)]
 

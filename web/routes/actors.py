@@ -168,7 +168,7 @@ def create_person_form(
             with session.begin_nested():
                 person = create_person(session, workspace=user.workspace, **person_args,
                                        affiliations=[affiliation] if affiliation else [],
-                                       actor=f"user:{user.user.id}")
+                                       actor=user.actor)
         except Conflict:
             errors["email"] = "Cette adresse est déjà celle d'un autre acteur."
         except Invalid as error:
@@ -230,7 +230,7 @@ def update_person_form(
         try:
             with session.begin_nested():
                 update_person(session, workspace=user.workspace, person_id=person.id, **person_args,
-                              actor=f"user:{user.user.id}")
+                              actor=user.actor)
         except Conflict:
             errors["email"] = "Cette adresse est déjà celle d'un autre acteur."
         except Invalid as error:
@@ -256,7 +256,7 @@ def add_affiliation_form(
         try:
             with session.begin_nested():
                 add_affiliation(session, workspace=user.workspace, person_id=person.id, **affiliation,
-                                actor=f"user:{user.user.id}")
+                                actor=user.actor)
         except Conflict:
             errors["title"] = "Cet acteur a déjà cette fonction dans cette structure."
         except Invalid as error:

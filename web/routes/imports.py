@@ -89,7 +89,7 @@ def run_import(
     data = _content(fichier, errors, f"fichier-{kind}")
     if errors or data is None:
         return _page(request, errors=errors, kind=kind, status=400, csv_type=csv_type)
-    actor = f"user:{user.user.id}"
+    actor = user.actor
     dry_run = simulation == "1"
     try:
         with session.begin_nested():

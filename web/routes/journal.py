@@ -271,7 +271,7 @@ def log_exchange(
         try:
             with session.begin_nested():
                 outcome = ingest_interactions(session, workspace=user.workspace, items=[item], default_source="web",
-                                              actor=f"user:{user.user.id}")
+                                              actor=user.actor)
         except Invalid:
             errors["form"] = "L'échange n'a pas pu être enregistré : un participant n'existe plus. Vérifiez la liste."
         else:

@@ -115,7 +115,7 @@ def save_thresholds(
         try:
             with session.begin_nested():
                 update_analysis_settings(session, workspace=user.workspace, values=values,
-                                         actor=f"user:{user.user.id}")
+                                         actor=user.actor)
         except Invalid as error:
             for detail in error.details or []:
                 errors[str(detail.get("field"))] = "Valeur refusée."
@@ -145,7 +145,7 @@ def add_liaison(
         try:
             with session.begin_nested():
                 add_expected_liaison(session, workspace=user.workspace, institution_a_id=first,
-                                     institution_b_id=second, note=note, actor=f"user:{user.user.id}")
+                                     institution_b_id=second, note=note, actor=user.actor)
         except Conflict:
             errors["institution_b"] = "Cette liaison est déjà attendue."
         except Invalid as error:
@@ -161,7 +161,7 @@ def add_liaison(
 def remove_liaison(session: SessionDep, user: AdminUser, _csrf: CsrfChecked, liaison_id: int) -> Response:
     try:
         remove_expected_liaison(session, workspace=user.workspace, liaison_id=liaison_id,
-                                actor=f"user:{user.user.id}")
+                                actor=user.actor)
     except NotFound:
         pass  # already removed (a second click): the page shows the current list
     return RedirectResponse("/parametres?fait=liaison-retiree#liaisons", status_code=303)
@@ -187,7 +187,7 @@ def add_user(
         try:
             with session.begin_nested():
                 created, secret = create_user(session, workspace=user.workspace, email=email, role=role,
-                                              password=password or None, actor=f"user:{user.user.id}")
+                                              password=password or None, actor=user.actor)
         except Conflict:
             errors["user_email"] = "Un compte existe déjà avec cette adresse."
         except Invalid:
@@ -214,7 +214,7 @@ def add_token(
         try:
             with session.begin_nested():
                 token, secret = create_token(session, workspace=user.workspace, name=cleaned, scope=scope,
-                                             actor=f"user:{user.user.id}")
+                                             actor=user.actor)
         except Conflict:
             errors["token_name"] = "Un jeton porte déjà ce nom."
         except Invalid:
@@ -228,7 +228,7 @@ def add_token(
 @router.post("/parametres/jetons/{token_id}/revoquer")
 def revoke(session: SessionDep, user: AdminUser, _csrf: CsrfChecked, token_id: int) -> Response:
     try:
-        revoke_token(session, workspace=user.workspace, token_id=token_id, actor=f"user:{user.user.id}")
+        revoke_token(session, workspace=user.workspace, token_id=token_id, actor=user.actor)
     except NotFound:
         pass
     return RedirectResponse("/parametres?fait=jeton-revoque#jetons", status_code=303)
