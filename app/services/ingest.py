@@ -383,12 +383,12 @@ def _ingest(
     # other instead of deadlocking (PostgreSQL); the loser then replays and finds them stored.
     new_indexes.sort(key=lambda i: (sources[i], items[i].external_id))
     rows = [_row(items[i], sources[i], hashes[i], workspace.id, actor, now) for i in new_indexes]
-    # A plain executemany, then one lookup by idempotency key: RETURNING with guaranteed row
-    # order would make SQLite insert one row per statement.
+    # A plain executemany, then the ids: RETURNING with guaranteed row order would make SQLite
+    # insert one row per statement.
     _executemany(session, INTERACTIONS, rows)
-    stored = _stored_keys(session, workspace.id, {(sources[i], items[i].external_id) for i in new_indexes})
-    for index in new_indexes:
-        outcome.ids[index] = stored[(sources[index], items[index].external_id)][0]
+    new_keys = [(sources[i], items[i].external_id) for i in new_indexes]
+    for index, interaction_id in zip(new_indexes, _inserted_ids(session, workspace.id, new_keys), strict=True):
+        outcome.ids[index] = interaction_id
     outcome.created = len(new_indexes)
 
     if changed_indexes:
@@ -454,6 +454,37 @@ def _stored_keys(
             ):
                 found[(source, external_id)] = (interaction_id, digest)
     return found
+
+
+def _inserted_ids(session: Session, workspace_id: int, keys: list[tuple[str, str]]) -> list[int]:
+    """The ids of the interactions just inserted with ``keys``, in the same order.
+
+    On SQLite one executemany under the write lock (BEGIN IMMEDIATE) gives consecutive rowids
+    ending at ``last_insert_rowid()``: two point reads confirm the range instead of looking
+    every key up again. Anywhere else, or if the range does not hold, the keys are looked up.
+    """
+    if not keys:
+        return []
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        last_id = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
+        first_id = last_id - len(keys) + 1
+        ends = {
+            row.id: (row.source, row.external_id)
+            for row in connection.execute(
+                select(INTERACTIONS.c.id, INTERACTIONS.c.source, INTERACTIONS.c.external_id).where(
+                    INTERACTIONS.c.workspace_id == workspace_id, INTERACTIONS.c.id.in_([first_id, last_id])
+                )
+            )
+        }
+        in_range = connection.execute(
+            select(func.count()).select_from(INTERACTIONS).where(INTERACTIONS.c.id.between(first_id, last_id))
+        ).scalar_one()
+        if ends.get(first_id) == keys[0] and ends.get(last_id) == keys[-1] and in_range == len(keys):
+            return list(range(first_id, last_id + 1))
+        logger.warning("ingest: inserted rowids are not consecutive; looking the keys up")
+    stored = _stored_keys(session, workspace_id, set(keys))
+    return [stored[key][0] for key in keys]
 
 
 def _executemany(session: Session, table, rows: list[dict[str, Any]]) -> None:

@@ -90,6 +90,20 @@ def test_a_changed_item_is_updated(client, db, people, ingest_headers):
     assert stored["title"] == "Déjeuner (compte rendu)" and len(stored["participants"]) == 2
 
 
+def test_ids_follow_the_items_order_whatever_is_new_or_known(client, db, people, ingest_headers):
+    """New items are written in key order, not in the batch's order: each id must still be its item's."""
+    director, dgs = people
+    client.post(BATCH, headers=ingest_headers, json={"items": [item("k3", {"person_id": director.id}),
+                                                               item("k1", {"person_id": dgs.id})]})
+    external_ids = ["k9", "k3", "k0", "k1", "k5", "k2"]
+    body = client.post(BATCH, headers=ingest_headers, json={"items": [
+        item(external_id, {"person_id": director.id}, source="crm" if external_id == "k0" else None)
+        for external_id in external_ids]}).json()
+    assert (body["created"], body["unchanged"], body["updated"]) == (4, 1, 1)
+    stored = {row.id: row.external_id for row in db.execute(select(Interaction.id, Interaction.external_id))}
+    assert [stored[interaction_id] for interaction_id in body["ids"]] == external_ids
+
+
 @pytest.mark.parametrize(
     ("bad", "field"),
     [
