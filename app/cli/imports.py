@@ -72,8 +72,9 @@ def print_report(report) -> None:
     prefix = "Dry run (nothing written): " if report.dry_run else ""
     typer.echo(f"{prefix}{document['rows']} rows read.")
     for name, counts in document["counts"].items():
+        extra = "".join(f", {counts[what]} {what}" for what in ("ended", "deleted") if counts[what])
         typer.echo(f"  {name}: {counts['created']} created, {counts['updated']} updated, "
-                   f"{counts['unchanged']} unchanged")
+                   f"{counts['unchanged']} unchanged{extra}")
     for reason, count in document["skipped_by_reason"].items():
         typer.echo(f"  {count} skipped: {REASONS.get(reason, reason)}")
     listed = [s for s in document["skipped"] if s["reason"] != "outside_territory"]

@@ -3,6 +3,7 @@ say what is wrong in French without losing what was typed, and a logged exchange
 journal and the analysis. Runs on SQLite and PostgreSQL (``client`` → ``db`` → backend)."""
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -424,3 +425,22 @@ def test_editors_import_a_spreadsheet_from_the_page(as_role, db, demo):
     broken = client.post("/imports/csv", data={"csrf_token": token, "type": "people"},
                          files={"fichier": ("x.csv", b"nom;prenom\nA;B\n", "text/csv")})
     assert broken.status_code == 400 and "Rien n'a été enregistré." in broken.text
+
+
+def test_a_calendar_import_shows_the_meetings_deleted_since(as_role, db, demo):
+    client = as_role("editor")
+    token = csrf_of(client.get("/imports").text)
+    day = (utcnow() - timedelta(days=3)).strftime("%Y%m%d")
+    calendar = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//FR\r\nBEGIN:VEVENT\r\nUID:cafe@petr.example\r\n"
+                f"DTSTART:{day}T080000Z\r\nSUMMARY:Café avec le maire\r\n"
+                "ORGANIZER;CN=Camille Agenda:mailto:camille.agenda@petr.example\r\n"
+                "ATTENDEE;CN=Maire Agenda:mailto:maire.agenda@commune.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    form = {"csrf_token": token, "creer_participants": "1"}
+    first = client.post("/imports/ics", data=form, files={"fichier": ("agenda.ics", calendar.encode(), "text/calendar")})
+    assert first.status_code == 200 and "Import terminé" in first.text and "Supprimés" not in first.text
+    cancelled = calendar.replace("SUMMARY:", "STATUS:CANCELLED\r\nSUMMARY:")
+    again = client.post("/imports/ics", data=form, files={"fichier": ("agenda.ics", cancelled.encode(), "text/calendar")})
+    assert again.status_code == 200 and '<th scope="col" class="number">Supprimés</th>' in again.text
+    row = re.search(r"<tr><td>Échanges</td>(.*?)</tr>", again.text).group(1)
+    assert re.findall(r'<td class="number">([^<]*)</td>', row) == ["0", "0", "0", "1"]
+    assert db.scalar(select(Interaction.id).where(Interaction.external_id == "cafe@petr.example")) is None

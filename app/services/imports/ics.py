@@ -12,6 +12,8 @@ Parsing and recurrence expansion are left to the maintained libraries (``icalend
   calendar's X-WR-TIMEZONE, else Europe/Paris;
 - cancelled events (STATUS:CANCELLED) are skipped, private and confidential ones
   (CLASS:PRIVATE/CONFIDENTIAL) too unless asked; declined attendees and rooms are left out;
+- an occurrence imported earlier that the calendar has withdrawn since (cancelled, removed
+  from its series by EXDATE or a shorter RRULE) is deleted: the meeting did not take place;
 - ORGANIZER and ATTENDEEs are matched to the workspace's people by email; unknown ones are
   reported, or created (with their name and email) when ``create_missing``;
 - the kind is guessed from the summary and categories (déjeuner, café → informal; permanence
@@ -26,11 +28,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid
-from app.models import Person, Workspace
+from app.models import Interaction, Person, Workspace
 from app.models.base import utcnow
 from app.schemas.interactions import InteractionIn
 from app.services import audit
@@ -38,6 +40,7 @@ from app.services.imports.files import chunks, decode, normalize_person_name
 from app.services.imports.report import ImportReport, Progress, dry_run_scope
 from app.services.ingest import BatchOutcome, ingest_interactions
 from app.services.users import normalize_email
+from app.services.workspaces import bump_data_version
 
 ICS_SOURCE = "ics"
 DEFAULT_TIMEZONE = "Europe/Paris"
@@ -125,9 +128,13 @@ def import_ics(
                        timezone_for_floating_times=str(zone), prodid=str(calendar.get("PRODID", "")) or None)
     planned: list[dict[str, Any]] = []
     seen: set[str] = set()
+    standing: set[str] = set()  # the keys of every occurrence the calendar still holds
     for occurrence in sorted(occurrences, key=lambda e: _sort_key(e, zone)):
         report.rows += 1
-        item = _plan(occurrence, zone, recurring, include_private, report)
+        if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
+            report.skip(None, "cancelled", f"{_text(occurrence, 'SUMMARY', 300) or '(sans titre)'!r} is cancelled")
+            continue
+        item = _plan(occurrence, zone, recurring, include_private, report, standing)
         if item is None:
             continue
         if item["external_id"] in seen:
@@ -166,6 +173,8 @@ def import_ics(
                 progress("interactions", min(done * BATCH, len(items)), len(items))
         counts = report.count("interactions")
         counts.created, counts.updated, counts.unchanged = total.created, total.updated, total.unchanged
+        uids = {str(event.get("UID", "")).strip() for event in events} - {""}
+        counts.deleted = _delete_withdrawn(session, workspace, source, uids, standing, since, until)
         audit.record(session, workspace_id=workspace.id, actor=actor, action="import", object_type="ics",
                      details={"source": source, **report.summary()})
         session.flush()
@@ -228,15 +237,11 @@ def _categories(event) -> list[str]:
     return found[:30]
 
 
-def _plan(event, zone: tzinfo, recurring: set[str], include_private: bool, report: ImportReport) -> dict | None:
+def _plan(event, zone: tzinfo, recurring: set[str], include_private: bool, report: ImportReport,
+          standing: set[str]) -> dict | None:
+    """The interaction an occurrence becomes, or None (reported) when it is left out; the key of
+    every occurrence with a start goes into ``standing``, left out or not."""
     summary = _text(event, "SUMMARY", 300) or "(sans titre)"
-    status = str(event.get("STATUS", "")).upper()
-    if status == "CANCELLED":
-        report.skip(None, "cancelled", f"{summary!r} is cancelled")
-        return None
-    if str(event.get("CLASS", "")).upper() in _PRIVATE and not include_private:
-        report.skip(None, "private", "a private event (import with --include-private to take it)")
-        return None
     start = event.get("DTSTART")
     if start is None:
         report.skip(None, "no_start", f"{summary!r} has no start")
@@ -247,10 +252,14 @@ def _plan(event, zone: tzinfo, recurring: set[str], include_private: bool, repor
         # No UID (against RFC 5545): the start and summary stand in for one, stable across imports.
         uid = "no-uid:" + hashlib.sha256(f"{occurred_at.isoformat()}|{summary}".encode()).hexdigest()[:32]
     recurrence = event.get("RECURRENCE-ID")
+    external_id = _external_id(uid, recurrence.dt if recurrence is not None else start.dt, zone, uid in recurring)
+    standing.add(external_id)
+    if str(event.get("CLASS", "")).upper() in _PRIVATE and not include_private:
+        report.skip(None, "private", "a private event (import with --include-private to take it)")
+        return None
     categories = _categories(event)
     return {
-        "external_id": _external_id(uid, recurrence.dt if recurrence is not None else start.dt, zone,
-                                     uid in recurring),
+        "external_id": external_id,
         "occurred_at": occurred_at,
         "kind": guess_kind(summary, categories),
         "title": summary,
@@ -259,6 +268,31 @@ def _plan(event, zone: tzinfo, recurring: set[str], include_private: bool, repor
         "topics": categories,
         "_people": _event_people(event),
     }
+
+
+def _delete_withdrawn(session: Session, workspace: Workspace, source: str, uids: set[str], standing: set[str],
+                      since: datetime, until: datetime) -> int:
+    """Delete the interactions imported from occurrences the calendar has withdrawn since; returns
+    how many.
+
+    Only events of this file (by UID) and occurrences inside the window are concerned: an event
+    absent from the file may come from another calendar or export, so its interactions stay.
+    """
+    withdrawn = [
+        interaction_id
+        for interaction_id, external_id in session.execute(
+            select(Interaction.id, Interaction.external_id).where(
+                Interaction.workspace_id == workspace.id, Interaction.source == source,
+                Interaction.occurred_at >= since, Interaction.occurred_at < until,
+            )
+        )
+        if external_id not in standing and (external_id in uids or external_id.rpartition("#")[0] in uids)
+    ]
+    for chunk in chunks(withdrawn, 900):
+        session.execute(delete(Interaction).where(Interaction.id.in_(chunk)))
+    if withdrawn:
+        bump_data_version(session, workspace_id=workspace.id)
+    return len(withdrawn)
 
 
 def _address(value) -> str | None:

@@ -20,12 +20,18 @@ LISTED_BY_REASON = {"outside_territory": 20}
 
 @dataclass
 class Counts:
+    """What an import did to one object type. ``ended``: mandates a newer RNE release no longer
+    lists, closed; ``deleted``: interactions whose event was cancelled since an earlier import."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    ended: int = 0
+    deleted: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "ended": self.ended, "deleted": self.deleted}
 
 
 @dataclass
@@ -67,7 +73,7 @@ class ImportReport:
 
     @property
     def changed(self) -> bool:
-        return any(c.created or c.updated for c in self.counts.values())
+        return any(c.created or c.updated or c.ended or c.deleted for c in self.counts.values())
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -20,7 +20,7 @@ same file twice changes nothing the second time.
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -168,6 +168,15 @@ def identity_hash(key: bytes, last_name: str, first_name: str, birth_date: date)
 
 
 @dataclass
+class _Coverage:
+    """What a file speaks for: the areas it has rows in, and institutions with a row that could
+    not be read (their élus' absence proves nothing)."""
+
+    areas: set[str] = field(default_factory=set)
+    unreadable: set[int] = field(default_factory=set)
+
+
+@dataclass
 class _Row:
     line: int
     ref: str
@@ -213,30 +222,47 @@ def import_rne(
                       "or import every row with --all")
     institutions = _institution_index(session, rne_file.institution_kind)
     key = secret_key(session).encode()
-    rows = _read_rows(table, positions, rne_file, institutions, territory, key, report, progress)
+    coverage = _Coverage()
+    rows = _read_rows(table, positions, rne_file, institutions, territory, key, report, progress, coverage)
     report.refuse_if_invalid(skip_invalid=skip_invalid)
 
     with dry_run_scope(session, dry_run):
-        _write(session, workspace, rows, report, actor, progress)
+        person_by_ref = _write(session, workspace, rows, report, progress)
+        listed = {(person_by_ref[row.ref], row.institution_id) for row in rows}
+        _end_vanished_mandates(session, workspace, rne_file, listed, coverage, territory, report)
+        if report.changed:
+            bump_data_version(session, workspace_id=workspace.id)
+        audit.record(session, workspace_id=workspace.id, actor=actor, action="import", object_type="rne",
+                     details={"file": report.info["file"], **report.summary()})
+        session.flush()
     return report
 
 
-def _institution_index(session: Session, kind: str) -> dict[str, tuple[int, str]]:
-    """``{code or SIREN: (id, name)}`` for the referential's institutions of ``kind``."""
+def _institution_index(session: Session, kind: str) -> dict[str, tuple[int, str, str]]:
+    """``{code or SIREN: (id, name, area)}`` for the referential's institutions of ``kind``
+    (the area: see :func:`_area`)."""
     column = Institution.siren if kind == InstitutionKind.EPCI.value else Institution.insee_code
     return {
-        code: (institution_id, name)
-        for institution_id, code, name in session.execute(
-            select(Institution.id, column, Institution.name).where(
-                Institution.workspace_id.is_(None), Institution.kind == kind
-            )
+        code: (institution_id, name, _area(kind, institution_id, departement, region))
+        for institution_id, code, name, departement, region in session.execute(
+            select(Institution.id, column, Institution.name, Institution.departement_code,
+                   Institution.region_code).where(Institution.workspace_id.is_(None), Institution.kind == kind)
         )
         if code
     }
 
 
+def _area(kind: str, institution_id: int, departement: str | None, region: str | None) -> str:
+    """The part of France an RNE file must cover for the absence of an institution's élu to mean
+    their mandate ended: the région for regional councils, else the département (an EPCI over
+    several départements stands for itself). RNE extracts often hold a few départements only."""
+    if kind == InstitutionKind.REGION.value:
+        return f"region:{region}"
+    return f"departement:{departement}" if departement else f"institution:{institution_id}"
+
+
 def _read_rows(table, positions, rne_file: RneFile, institutions, territory, key: bytes, report: ImportReport,
-               progress: Progress | None) -> list[_Row]:
+               progress: Progress | None, coverage: _Coverage) -> list[_Row]:
     rows: list[_Row] = []
     seen: dict[tuple[str, int], int] = {}
     total = table.estimated_rows
@@ -254,12 +280,14 @@ def _read_rows(table, positions, rne_file: RneFile, institutions, territory, key
         if found is None:
             report.skip(line, "unknown_institution", f"unknown {what} {code}")
             continue
-        institution_id, institution_name = found
+        institution_id, institution_name, area = found
+        coverage.areas.add(area)
         if territory is not None and institution_id not in territory:
             report.skip(line, "outside_territory", f"{institution_name} is outside the workspace's territory")
             continue
         row = _parse_person(values, rne_file, institution_id, line, report, key)
         if row is None:
+            coverage.unreadable.add(institution_id)
             continue
         previous = seen.get((row.ref, institution_id))
         if previous is not None:
@@ -344,8 +372,9 @@ def _parse_person(values: dict[str, str], rne_file: RneFile, institution_id: int
                 institution_id=institution_id, full_name=full_name, title=function[:200], start=start, end=end)
 
 
-def _write(session: Session, workspace: Workspace, rows: list[_Row], report: ImportReport, actor: str,
-           progress: Progress | None) -> None:
+def _write(session: Session, workspace: Workspace, rows: list[_Row], report: ImportReport,
+           progress: Progress | None) -> dict[str, int]:
+    """Create or update the élus and mandates of ``rows``; returns the person id of each RNE identity."""
     people = report.count("people")
     affiliations = report.count("affiliations")
     if progress:
@@ -428,12 +457,55 @@ def _write(session: Session, workspace: Workspace, rows: list[_Row], report: Imp
     affiliations.updated = len(to_update)
     if progress:
         progress("writing", 3, 3)
+    return person_by_ref
 
-    if report.changed:
-        bump_data_version(session, workspace_id=workspace.id)
-    audit.record(session, workspace_id=workspace.id, actor=actor, action="import", object_type="rne",
-                 details={"file": report.info["file"], **report.summary()})
-    session.flush()
+
+def _end_vanished_mandates(session: Session, workspace: Workspace, rne_file: RneFile,
+                           listed: set[tuple[int, int]], coverage: _Coverage, territory: set[int] | None,
+                           report: ImportReport) -> None:
+    """Close the open RNE mandates this file should list and does not: the élu left office.
+
+    Each RNE file is the complete list of current mandates of its kind, so a mandate from an
+    earlier release that is missing now has ended (after an election, a resignation, a death).
+    Only mandates the file speaks for are closed: of its institution kind, in the areas it has
+    rows in, inside the workspace's territory (unless importing everything), and of its own
+    titles where files share an institution kind (the maires file lists maires only, the
+    arrondissement file conseillers d'arrondissement). They end on the day of the import; an
+    élu listed again later has the mandate reopened by that import. ``listed``: the file's
+    (person, institution) pairs.
+    """
+    open_mandates = (
+        select(Affiliation.id, Affiliation.person_id, Affiliation.institution_id, Affiliation.title,
+               Affiliation.start, Institution.departement_code, Institution.region_code)
+        .join(Institution, Institution.id == Affiliation.institution_id)
+        .join(Person, Person.id == Affiliation.person_id)
+        .where(Person.workspace_id == workspace.id, Affiliation.source == RNE_SOURCE, Affiliation.end.is_(None),
+               Institution.kind == rne_file.institution_kind, Institution.workspace_id.is_(None))
+    )
+    now = utcnow()
+    today = now.date()
+    ended: list[dict[str, Any]] = []
+    for row in session.execute(open_mandates):
+        if ((row.person_id, row.institution_id) in listed or row.institution_id in coverage.unreadable
+                or (territory is not None and row.institution_id not in territory)
+                or _area(rne_file.institution_kind, row.institution_id, row.departement_code,
+                         row.region_code) not in coverage.areas
+                or not _lists_title(rne_file, row.title)):
+            continue
+        ended.append({"id": row.id, "end": max(today, row.start) if row.start else today, "updated_at": now})
+    if ended:
+        session.execute(update(Affiliation), ended)
+    report.count("affiliations").ended = len(ended)
+
+
+def _lists_title(rne_file: RneFile, title: str) -> bool:
+    """Whether ``rne_file`` lists mandates with this title (files that share an institution kind
+    split it by title: maires, conseillers d'arrondissement, the rest of the municipal council)."""
+    folded = normalize_person_name(title)
+    if rne_file.name == "maires":
+        return folded == "maire"
+    in_arrondissement = "arrondissement" in folded
+    return in_arrondissement if rne_file.name == "arrondissement" else not in_arrondissement
 
 
 def _link_by_name(session: Session, workspace: Workspace, rows: list[_Row]) -> dict[str, int]:

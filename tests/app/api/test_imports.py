@@ -28,7 +28,7 @@ def test_upload_an_rne_file(client, territory, ingest_headers):
     assert response.status_code == 200, response.text
     report = response.json()
     assert report["kind"] == "rne" and report["info"]["file"] == "departemental"
-    assert report["counts"]["people"] == {"created": 54, "updated": 0, "unchanged": 0}
+    assert report["counts"]["people"] == {"created": 54, "updated": 0, "unchanged": 0, "ended": 0, "deleted": 0}
     assert report["skipped_by_reason"] == {"outside_territory": 131}
 
     again = upload(client, "rne", ingest_headers, CD_FILE.read_bytes()).json()

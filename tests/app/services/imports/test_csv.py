@@ -111,7 +111,7 @@ def test_dry_run_shows_what_would_change(db, lauragais):
     report = load(db, lauragais, "people", changed, dry_run=True)
 
     assert report.dry_run
-    assert report.counts["people"].as_dict() == {"created": 1, "updated": 1, "unchanged": 2}
+    assert report.counts["people"].as_dict() == {"created": 1, "updated": 1, "unchanged": 2, "ended": 0, "deleted": 0}
     assert count(db, Person, Person.workspace_id == lauragais.id) == 3
     assert db.scalars(select(Person.notes).where(Person.full_name == "Camille Exemple")).one() == "DGS depuis 2021"
     assert count(db, AuditEntry, AuditEntry.object_type == "csv", AuditEntry.workspace_id == lauragais.id) == 1
@@ -121,7 +121,7 @@ def test_people_are_matched_by_ref_then_email_then_name(db, lauragais):
     load(db, lauragais, "people", "full_name;email;ref\nCamille Exemple;;\nJean Martin;jean@commune.example;\n")
     report = load(db, lauragais, "people",
                   "full_name;email;ref\nCamille Exemple;camille@cc.example;C1\nJean Martin;jean@commune.example;J1\n")
-    assert report.counts["people"].as_dict() == {"created": 0, "updated": 2, "unchanged": 0}
+    assert report.counts["people"].as_dict() == {"created": 0, "updated": 2, "unchanged": 0, "ended": 0, "deleted": 0}
     renamed = load(db, lauragais, "people", "full_name;ref\nCamille Exemple-Durand;C1\n")
     assert renamed.counts["people"].updated == 1
     assert db.scalars(select(PersonRef.person_id).where(PersonRef.ref == "C1")).one() == db.scalars(

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import Invalid
-from app.models import Interaction, Person
+from app.models import Interaction, Participation, Person
 from app.services.imports import import_ics
 from app.services.imports.ics import guess_kind
 from app.services.interaction_queries import to_read
@@ -221,7 +221,7 @@ def test_a_second_import_changes_nothing(db, lauragais, team):
 
     again = import_ics(db, workspace=lauragais, data=CALENDAR, actor="test", now=NOW)
 
-    assert again.counts["interactions"].as_dict() == {"created": 0, "updated": 0, "unchanged": 9}
+    assert again.counts["interactions"].as_dict() == {"created": 0, "updated": 0, "unchanged": 9, "ended": 0, "deleted": 0}
     db.refresh(lauragais)
     assert lauragais.data_version == version
 
@@ -230,7 +230,61 @@ def test_an_edited_event_is_updated(db, lauragais, team):
     import_ics(db, workspace=lauragais, data=CALENDAR, actor="test", now=NOW)
     edited = CALENDAR.replace(b"SUMMARY:Permanence des \xc3\xa9lus", b"SUMMARY:Permanence des \xc3\xa9lus (mairie)")
     report = import_ics(db, workspace=lauragais, data=edited, actor="test", now=NOW)
-    assert report.counts["interactions"].as_dict() == {"created": 0, "updated": 1, "unchanged": 8}
+    assert report.counts["interactions"].as_dict() == {"created": 0, "updated": 1, "unchanged": 8, "ended": 0, "deleted": 0}
+
+
+def test_an_event_cancelled_since_the_last_import_is_deleted(db, lauragais, team):
+    import_ics(db, workspace=lauragais, data=CALENDAR, actor="test", now=NOW)
+    lunch_id = interactions(db, lauragais)["lunch-1@petr.example"].id
+    cancelled = CALENDAR.replace(b"UID:lunch-1@petr.example\r\n", b"UID:lunch-1@petr.example\r\nSTATUS:CANCELLED\r\n")
+
+    report = import_ics(db, workspace=lauragais, data=cancelled, actor="test", now=NOW)
+
+    assert report.counts["interactions"].as_dict() == {"created": 0, "updated": 0, "unchanged": 8, "ended": 0, "deleted": 1}
+    assert "lunch-1@petr.example" not in interactions(db, lauragais)
+    assert count(db, Participation, Participation.interaction_id == lunch_id) == 0
+
+
+def test_occurrences_withdrawn_from_a_series_are_deleted(db, lauragais, team):
+    import_ics(db, workspace=lauragais, data=CALENDAR, actor="test", now=NOW)
+    # One more exception, and the moved occurrence cancelled on its own.
+    withdrawn = CALENDAR.replace(b"EXDATE;TZID=Romance Standard Time:20260112T090000",
+                                 b"EXDATE;TZID=Romance Standard Time:20260112T090000,20260202T090000").replace(
+        b"RECURRENCE-ID;TZID=Romance Standard Time:20260119T090000\r\n",
+        b"RECURRENCE-ID;TZID=Romance Standard Time:20260119T090000\r\nSTATUS:CANCELLED\r\n")
+
+    report = import_ics(db, workspace=lauragais, data=withdrawn, actor="test", now=NOW)
+
+    assert report.counts["interactions"].deleted == 2
+    assert sorted(key for key in interactions(db, lauragais) if key.startswith("weekly")) == [
+        "weekly@petr.example#20260105T080000Z", "weekly@petr.example#20260126T080000Z",
+        "weekly@petr.example#20260209T080000Z"]
+
+
+def test_what_the_file_does_not_hold_is_kept(db, lauragais, team):
+    """Events absent from the file (another calendar, a shorter export), occurrences outside the
+    window and events merely left out this time (private) are not deleted."""
+    import_ics(db, workspace=lauragais, data=CALENDAR, actor="test", now=NOW, include_private=True)
+    import_ics(db, workspace=lauragais, data=CALENDAR, actor="test", include_private=True,
+               since=datetime(2024, 1, 1, tzinfo=UTC), until=datetime(2024, 2, 1, tzinfo=UTC))
+    before = set(interactions(db, lauragais))
+    without_lunch = CALENDAR.replace(b"UID:lunch-1@petr.example", b"UID:lunch-2@petr.example")
+
+    report = import_ics(db, workspace=lauragais, data=without_lunch, actor="test", now=NOW)
+
+    assert report.counts["interactions"].deleted == 0
+    assert before <= set(interactions(db, lauragais))
+    assert {"lunch-1@petr.example", "private@petr.example", "long-ago@petr.example"} <= before
+
+
+def test_a_dry_run_counts_what_would_be_deleted(db, lauragais, team):
+    import_ics(db, workspace=lauragais, data=CALENDAR, actor="test", now=NOW)
+    cancelled = CALENDAR.replace(b"UID:lunch-1@petr.example\r\n", b"UID:lunch-1@petr.example\r\nSTATUS:CANCELLED\r\n")
+
+    report = import_ics(db, workspace=lauragais, data=cancelled, actor="test", now=NOW, dry_run=True)
+
+    assert report.counts["interactions"].deleted == 1
+    assert "lunch-1@petr.example" in interactions(db, lauragais)
 
 
 def test_private_events_on_request(db, lauragais, team):

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app.errors import Invalid
+from app.models.base import utcnow
 from app.models import Affiliation, AuditEntry, Institution, Person, PersonRef, Workspace
 from app.services.imports import import_rne
 from app.services.imports.rne import commune_code, departement_code, identity_hash
@@ -46,7 +47,7 @@ def test_departmental_councillors_of_the_territory(db, lauragais):
     assert (report.info["encoding"], report.info["separator"]) == ("utf-8", "comma")
     # 54 councillors of Haute-Garonne; Hautes-Alpes, Gers and Gironde are outside the territory.
     assert report.rows == 185
-    assert report.counts["people"].as_dict() == {"created": 54, "updated": 0, "unchanged": 0}
+    assert report.counts["people"].as_dict() == {"created": 54, "updated": 0, "unchanged": 0, "ended": 0, "deleted": 0}
     assert report.counts["affiliations"].created == 54
     assert report.skipped_by_reason == {"outside_territory": 131}
     assert report.skipped[0] == {"line": 2, "reason": "outside_territory",
@@ -85,8 +86,8 @@ def test_a_second_import_changes_nothing(db, lauragais):
 
     again = import_rne(db, workspace=lauragais, data=CD_FILE.read_bytes(), actor="test")
 
-    assert again.counts["people"].as_dict() == {"created": 0, "updated": 0, "unchanged": 54}
-    assert again.counts["affiliations"].as_dict() == {"created": 0, "updated": 0, "unchanged": 54}
+    assert again.counts["people"].as_dict() == {"created": 0, "updated": 0, "unchanged": 54, "ended": 0, "deleted": 0}
+    assert again.counts["affiliations"].as_dict() == {"created": 0, "updated": 0, "unchanged": 54, "ended": 0, "deleted": 0}
     assert not again.changed
     assert (count(db, Person), count(db, Affiliation)) == (people, affiliations)
     db.refresh(lauragais)
@@ -151,7 +152,7 @@ def test_the_same_elu_in_two_files_is_one_person(db, lauragais):
     report = import_rne(db, workspace=lauragais, data=MAIRES_2023.encode("utf-8"), actor="test")
 
     assert report.info["file"] == "maires" and report.info["encoding"] == "utf-8-sig"
-    assert report.counts["people"].as_dict() == {"created": 1, "updated": 0, "unchanged": 1}
+    assert report.counts["people"].as_dict() == {"created": 1, "updated": 0, "unchanged": 1, "ended": 0, "deleted": 0}
     assert count(db, Person, Person.full_name.in_(["Sebastien VINCINI", "Sébastien VINCINI"])) == 1
     assert mandates_of(db, lauragais, "Sebastien VINCINI") == {
         ("Haute-Garonne", "Président du conseil départemental", "elected"),
@@ -191,8 +192,8 @@ def test_a_person_entered_by_hand_is_recognised(db, lauragais):
 
     report = import_rne(db, workspace=lauragais, data=CD_FILE.read_bytes(), actor="test")
 
-    assert report.counts["people"].as_dict() == {"created": 53, "updated": 1, "unchanged": 0}
-    assert report.counts["affiliations"].as_dict() == {"created": 53, "updated": 1, "unchanged": 0}
+    assert report.counts["people"].as_dict() == {"created": 53, "updated": 1, "unchanged": 0, "ended": 0, "deleted": 0}
+    assert report.counts["affiliations"].as_dict() == {"created": 53, "updated": 1, "unchanged": 0, "ended": 0, "deleted": 0}
     db.refresh(by_hand)
     assert by_hand.is_public_figure and by_hand.full_name == "Sébastien Vincini"
     assert [(a.title, a.source) for a in by_hand.affiliations] == [("Président du conseil départemental", "rne")]
@@ -278,8 +279,9 @@ def test_snake_case_variant_with_iso_timestamps_matches_the_csv_release(db, laur
     import_rne(db, workspace=lauragais, data=CD_FILE.read_bytes(), actor="test")
     report = import_rne(db, workspace=lauragais, data=SNAKE_CASE_DEC_2023.encode(), actor="test")
     assert report.info["file"] == "departemental" and report.info["separator"] == "tab"
-    assert report.counts["people"].as_dict() == {"created": 0, "updated": 0, "unchanged": 1}
-    assert report.counts["affiliations"].as_dict() == {"created": 0, "updated": 0, "unchanged": 1}
+    assert report.counts["people"].as_dict() == {"created": 0, "updated": 0, "unchanged": 1, "ended": 0, "deleted": 0}
+    # One councillor of the Haute-Garonne listed: the other 53 mandates are taken as ended (see below).
+    assert report.counts["affiliations"].as_dict() == {"created": 0, "updated": 0, "unchanged": 1, "ended": 53, "deleted": 0}
 
 
 def test_a_new_release_updates_a_mandate_in_place(db, lauragais):
@@ -290,9 +292,97 @@ def test_a_new_release_updates_a_mandate_in_place(db, lauragais):
 
     report = import_rne(db, workspace=lauragais, data=promoted.encode(), actor="test")
 
-    assert report.counts["affiliations"].as_dict() == {"created": 0, "updated": 1, "unchanged": 2}
+    assert report.counts["affiliations"].as_dict() == {"created": 0, "updated": 1, "unchanged": 2, "ended": 0, "deleted": 0}
     assert mandates_of(db, lauragais, "Anne PETIT") == {
         ("CC des Terres du Lauragais", "5ème Vice-président du conseil communautaire", "elected")}
+
+
+# --- a newer release: mandates no longer listed have ended ---------------------------------------
+
+def open_mandates(db, workspace: Workspace) -> set[str]:
+    return set(db.scalars(
+        select(Person.full_name).join(Affiliation, Affiliation.person_id == Person.id)
+        .where(Person.workspace_id == workspace.id, Affiliation.end.is_(None))
+    ))
+
+
+def test_a_mandate_missing_from_a_newer_release_ends_and_reopens_when_listed_again(db, lauragais):
+    import_rne(db, workspace=lauragais, data=EPCI_2023.encode(), actor="test")
+    without_petit = "".join(line for line in EPCI_2023.splitlines(keepends=True) if "PETIT" not in line)
+
+    report = import_rne(db, workspace=lauragais, data=without_petit.encode(), actor="test")
+
+    assert report.counts["affiliations"].as_dict() == {"created": 0, "updated": 0, "unchanged": 2, "ended": 1, "deleted": 0}
+    assert report.changed
+    assert open_mandates(db, lauragais) == {"Jean MARTIN", "Marie DURAND"}
+    ended = db.scalars(select(Affiliation).join(Person).where(Person.full_name == "Anne PETIT")).one()
+    assert ended.end == utcnow().date() and ended.source == "rne"
+    assert count(db, Person, Person.full_name == "Anne PETIT") == 1  # the person stays; only the mandate ends
+
+    again = import_rne(db, workspace=lauragais, data=EPCI_2023.encode(), actor="test")
+    assert again.counts["affiliations"].as_dict() == {"created": 0, "updated": 1, "unchanged": 2, "ended": 0, "deleted": 0}
+    assert open_mandates(db, lauragais) == {"Jean MARTIN", "Marie DURAND", "Anne PETIT"}
+
+
+def test_only_the_mandates_a_file_speaks_for_are_ended(db, lauragais):
+    """An extract speaks for the départements it has rows in, for its own kind of mandate, and
+    inside the territory; mandates entered by hand or already closed are left alone."""
+    import_rne(db, workspace=lauragais, data=CD_FILE.read_bytes(), actor="test", include_all=True)
+    import_rne(db, workspace=lauragais, data=CR_FILE.read_bytes(), actor="test")
+    haute_garonne = db.scalar(select(Institution).where(Institution.kind == "departement",
+                                                        Institution.insee_code == "31"))
+    by_hand = create_person(db, workspace=lauragais, full_name="Claude Saisie", actor="test")
+    db.add(Affiliation(person_id=by_hand.id, institution_id=haute_garonne.id, role_category="elected",
+                       title="Conseiller départemental", source="csv"))
+    db.flush()
+    before = open_mandates(db, lauragais)
+
+    report = import_rne(db, workspace=lauragais, data=SNAKE_CASE_DEC_2023.encode(), actor="test", include_all=True)
+
+    assert report.counts["affiliations"].ended == 53
+    still_open = open_mandates(db, lauragais)
+    assert "Sebastien VINCINI" in still_open and "Claude Saisie" in still_open
+    assert "Carole DELGA" in still_open  # a regional mandate: not what a departmental file lists
+    ended = before - still_open
+    assert len(ended) == 53
+    departements = set(db.scalars(
+        select(Institution.insee_code).join(Affiliation, Affiliation.institution_id == Institution.id)
+        .join(Person, Person.id == Affiliation.person_id)
+        .where(Person.workspace_id == lauragais.id, Person.full_name.in_(ended))
+    ))
+    assert departements == {"31"}  # Hautes-Alpes, Gers and Gironde: the extract has no row there
+
+
+def test_the_maires_file_ends_only_maires(db, lauragais):
+    import_rne(db, workspace=lauragais, data=CM_2019_TAB_LATIN1, actor="test")
+    import_rne(db, workspace=lauragais, data=MAIRES_2023.encode("utf-8"), actor="test")
+    only_vincini = "".join(line for line in MAIRES_2023.splitlines(keepends=True) if "EXEMPLE" not in line)
+
+    report = import_rne(db, workspace=lauragais, data=only_vincini.encode("utf-8"), actor="test")
+
+    assert report.counts["affiliations"].ended == 1  # the maire of Nailloux; its conseillers municipaux stay
+    assert {"Léa DUPRÉ", "José FAURÉ", "Hélène BÉRANGER", "Sébastien VINCINI"} <= open_mandates(db, lauragais)
+    assert "Camille EXEMPLE" not in open_mandates(db, lauragais)
+
+
+def test_a_row_that_cannot_be_read_ends_nothing_at_its_institution(db, lauragais):
+    import_rne(db, workspace=lauragais, data=EPCI_2023.encode(), actor="test")
+    unreadable_petit = EPCI_2023.replace("PETIT;Anne;F;01/02/1975", "PETIT;Anne;F;31/02/1975")
+
+    report = import_rne(db, workspace=lauragais, data=unreadable_petit.encode(), actor="test", skip_invalid=True)
+
+    assert report.counts["affiliations"].ended == 0
+    assert "Anne PETIT" in open_mandates(db, lauragais)
+
+
+def test_a_dry_run_shows_the_mandates_that_would_end(db, lauragais):
+    import_rne(db, workspace=lauragais, data=EPCI_2023.encode(), actor="test")
+    without_petit = "".join(line for line in EPCI_2023.splitlines(keepends=True) if "PETIT" not in line)
+
+    report = import_rne(db, workspace=lauragais, data=without_petit.encode(), actor="test", dry_run=True)
+
+    assert report.counts["affiliations"].ended == 1
+    assert "Anne PETIT" in open_mandates(db, lauragais)
 
 
 # --- bad files and bad rows --------------------------------------------------------------------
