@@ -36,7 +36,7 @@ def cli_env(tmp_path_factory) -> dict[str, str]:
     return env
 
 
-def test_import_rne_dry_run_then_for_real_then_again(cli_env):
+def test_import_rne_dry_run_then_for_real_then_again(cli_env, tmp_path: Path):
     dry = run(cli_env, "import", "rne", str(CD_FILE), "--workspace", "lauragais", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.splitlines()[:4] == [
@@ -53,6 +53,14 @@ def test_import_rne_dry_run_then_for_real_then_again(cli_env):
     second = run(cli_env, "import", "rne", str(CD_FILE), "--workspace", "lauragais")
     assert second.returncode == 0
     assert "people: 0 created, 0 updated, 54 unchanged" in second.stdout and "Nothing changed." in second.stdout
+
+    # A newer "release" without the président: his mandate ends.
+    lines = CD_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    newer = tmp_path / "cd-newer.csv"
+    newer.write_text("".join(line for line in lines if "VINCINI" not in line), encoding="utf-8")
+    third = run(cli_env, "import", "rne", str(newer), "--workspace", "lauragais")
+    assert third.returncode == 0, third.stderr
+    assert "  affiliations: 0 created, 0 updated, 53 unchanged, 1 ended" in third.stdout.splitlines()
 
 
 def test_import_csv_lists_bad_rows_then_one_error_line(cli_env, tmp_path: Path):
