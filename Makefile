@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+LINTED := app graph web migrations tests scripts bench
 
 .PHONY: run test install install-test browser lint bench screenshots clean
 
@@ -12,6 +13,7 @@ run: $(VENV)/.installed
 	$(BIN)/maillage serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test browser
+	$(BIN)/python -m ruff check $(LINTED)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -45,7 +47,7 @@ screenshots: $(VENV)/.installed-test browser
 	@echo "Screenshots in $(CURDIR)/screenshots/"
 
 lint: $(VENV)/.installed-test
-	$(BIN)/python -m ruff check app graph web migrations tests scripts bench
+	$(BIN)/python -m ruff check $(LINTED)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/ingest.py

@@ -29,15 +29,15 @@ import resource
 import statistics
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import graph.backends  # noqa: E402,F401  (sets OMP_WAIT_POLICY before igraph loads)
 import igraph as ig  # noqa: E402
 import networkx as nx  # noqa: E402
 
+import graph.backends  # noqa: E402,F401  (sets OMP_WAIT_POLICY before igraph loads)
 from bench.synthetic import UNTIL, synthetic_territory  # noqa: E402
 from graph.analysis import analyse  # noqa: E402
 from graph.build import institution_attributes, person_attributes  # noqa: E402
@@ -186,7 +186,7 @@ def machine() -> str:
     except OSError:
         pass
     return (
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.system()} "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.system()} "
         f"{platform.machine()}, {cpu}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, networkx {nx.__version__}, igraph {ig.__version__}"
     )

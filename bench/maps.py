@@ -82,7 +82,7 @@ def time_drawing(browser, path: Path, repeat: int) -> dict[str, float | bool | l
         context.set_offline(True)
         page_url = path.resolve().as_uri()
 
-        def route(route):
+        def route(route, page_url=page_url):
             if route.request.url == page_url:
                 route.continue_()
             else:

@@ -10,7 +10,7 @@ problems are planted for the gap report (see ``_Problems``). Same arguments, sam
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 
 from graph.rows import (
@@ -22,7 +22,7 @@ from graph.rows import (
     Territory,
 )
 
-UNTIL = datetime(2026, 1, 1, tzinfo=timezone.utc)
+UNTIL = datetime(2026, 1, 1, tzinfo=UTC)
 ACTIVITY_CAP = 60.0  # × the least active; the median is about 2
 REPEAT = 0.3  # share of interactions that repeat one of the organiser's earlier groups
 _SIZES = (2, 3, 4, 5, 6, 7, 8)

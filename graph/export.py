@@ -108,7 +108,7 @@ def to_gexf(G: nx.Graph) -> bytes:
     3
     """
     H = exportable_copy(G)
-    for node, data in H.nodes(data=True):
+    for _node, data in H.nodes(data=True):
         for key in _GEXF_RESERVED_NODE_KEYS & data.keys():
             del data[key]
         data["viz"] = {"color": _rgba(KIND_BY_KEY[kind_key(data.get("kind"))].color)}

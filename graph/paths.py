@@ -10,6 +10,7 @@ its neighbourhood.
 from __future__ import annotations
 
 from collections.abc import Hashable
+
 import networkx as nx
 
 from graph.metrics import node_sort_key

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from operator import attrgetter
 
 from graph.rows import InteractionRow
@@ -33,12 +33,12 @@ def check_window(since: datetime, until: datetime) -> None:
 
 def last_day(until: datetime) -> date:
     """The last calendar day (UTC) inside a window ending at ``until``."""
-    return (until.astimezone(timezone.utc) - timedelta(microseconds=1)).date()
+    return (until.astimezone(UTC) - timedelta(microseconds=1)).date()
 
 
 def utc_day(moment: datetime) -> date:
     """The UTC calendar day of a timezone-aware datetime."""
-    return moment.astimezone(timezone.utc).date()
+    return moment.astimezone(UTC).date()
 
 
 def in_window(

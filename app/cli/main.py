@@ -13,7 +13,17 @@ from typing import Annotated
 
 import click
 import typer
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
+from app import __version__
+from app.cli import analysis as analysis_commands
+from app.cli import exports as export_commands
+from app.cli import imports as imports_commands
+from app.database import get_engine, transaction
+from app.errors import Conflict, DomainError, Invalid, NotFound
+from app.schema import current_revision, head_revision, upgrade
+from app.settings import get_settings
 
 
 def _click_exception_classes(name: str) -> tuple[type[BaseException], ...]:
@@ -30,17 +40,7 @@ def _click_exception_classes(name: str) -> tuple[type[BaseException], ...]:
 
 USAGE_ERRORS = _click_exception_classes("UsageError")
 ABORTS = _click_exception_classes("Abort")
-from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
-from app import __version__
-from app.cli import analysis as analysis_commands
-from app.cli import imports as imports_commands
-from app.cli import exports as export_commands
-from app.database import get_engine, transaction
-from app.errors import Conflict, DomainError, Invalid, NotFound
-from app.schema import current_revision, head_revision, upgrade
-from app.settings import get_settings
 
 app = typer.Typer(
     name="maillage",

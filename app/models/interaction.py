@@ -1,6 +1,7 @@
 """Interactions (échanges), who took part, and their topics."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -13,8 +14,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from typing import TYPE_CHECKING
-
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, TimestampMixin, UTCDateTime

@@ -67,7 +67,7 @@ def level_graph(
         G.nodes[row["id"]].update({k: v for k, v in row.items() if k not in ("id", "label", "kind")})
     institution_names = {row.id: row.name for row in territory.institutions}
     if level == "person":
-        for node, data in G.nodes(data=True):
+        for _node, data in G.nodes(data=True):
             details = {}
             if data.get("title"):
                 details["Fonction"] = data["title"]

@@ -1,15 +1,15 @@
 """Initial schema: workspaces, referential, people, interactions, auth, audit, cache.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 22:48:10.429975
 """
 from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-import app.models.base
+from alembic import op
 
+import app.models.base
 
 revision: str = '0001'
 down_revision: str | None = None

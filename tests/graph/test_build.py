@@ -1,6 +1,6 @@
 """Person and institution graphs built from plain rows (DESIGN.md §4)."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -13,9 +13,9 @@ from graph.rows import (
     Territory,
 )
 
-SINCE = datetime(2025, 1, 1, tzinfo=timezone.utc)
-UNTIL = datetime(2026, 1, 1, tzinfo=timezone.utc)
-MARCH = datetime(2025, 3, 10, 9, 0, tzinfo=timezone.utc)
+SINCE = datetime(2025, 1, 1, tzinfo=UTC)
+UNTIL = datetime(2026, 1, 1, tzinfo=UTC)
+MARCH = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 
 PETR, EPCI, COMMUNE = 1, 2, 3
 INSTITUTIONS = (
@@ -148,7 +148,7 @@ class TestInstitutionGraph:
             ),
         )
         G = build_institutions(
-            [meeting(1, (ANNE, BRUNO)), meeting(2, (ANNE, BRUNO), at=datetime(2025, 9, 1, tzinfo=timezone.utc))],
+            [meeting(1, (ANNE, BRUNO)), meeting(2, (ANNE, BRUNO), at=datetime(2025, 9, 1, tzinfo=UTC))],
             territory=moved,
         )
         assert G[PETR][EPCI]["interactions"] == [1]
@@ -177,8 +177,8 @@ class TestInstitutionGraph:
 
 
 def test_graphs_builds_both_levels_from_one_pass():
-    P, I = graphs(TERRITORY, [meeting(1, (ANNE, BRUNO))], since=SINCE, until=UNTIL)
-    assert P.has_edge(ANNE, BRUNO) and I.has_edge(PETR, EPCI)
+    people, institutions = graphs(TERRITORY, [meeting(1, (ANNE, BRUNO))], since=SINCE, until=UNTIL)
+    assert people.has_edge(ANNE, BRUNO) and institutions.has_edge(PETR, EPCI)
 
 
 def test_rows_in_any_order_give_the_same_graph():

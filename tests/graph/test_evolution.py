@@ -1,6 +1,6 @@
 """Two periods side by side: before and after the 2026 municipal elections."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from graph.evolution import compare_periods
 from graph.rows import (
@@ -12,7 +12,7 @@ from graph.rows import (
     Territory,
 )
 
-UTC = timezone.utc
+UTC = UTC
 BEFORE = (datetime(2025, 4, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC))
 AFTER = (datetime(2026, 4, 1, tzinfo=UTC), datetime(2027, 4, 1, tzinfo=UTC))
 PETR, COTEAUX, PLATEAU = 1, 2, 3

@@ -5,7 +5,7 @@ import doctest
 import io
 import os
 import stat
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import networkx as nx
 import pytest
@@ -21,7 +21,7 @@ from graph.export import (
     write_atomic,
 )
 
-LAST = datetime(2025, 3, 12, 9, 30, tzinfo=timezone.utc)
+LAST = datetime(2025, 3, 12, 9, 30, tzinfo=UTC)
 
 
 def test_docstring_examples():
@@ -30,7 +30,7 @@ def test_docstring_examples():
 
 
 def sample_graph() -> nx.Graph:
-    G = nx.Graph(level="person", since=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    G = nx.Graph(level="person", since=datetime(2025, 1, 1, tzinfo=UTC))
     G.add_node(1, label="Anne <b>Martin</b>", kind="petr", degree=2, betweenness=0,
                pagerank=0.4, community=0, institutions=(10, 20), details={"Fonction": "DGS"},
                title=None, active=True)
@@ -195,7 +195,7 @@ GAPS = [
         "institutions": [{"id": 1, "name": "PETR du Val", "siren": "200000001"},
                          {"id": 2, "name": "CC des Coteaux", "siren": "200000002"}],
         "people": [{"id": 7, "name": "Anne"}],
-        "evidence": {"last_contact": datetime(2024, 11, 2, tzinfo=timezone.utc),
+        "evidence": {"last_contact": datetime(2024, 11, 2, tzinfo=UTC),
                      "days_since": 130, "counts": {"before": 4, "after": 0}},
         "recommendation": "Relancer un échange informel avec la DGS.",
     },
@@ -239,7 +239,7 @@ def test_write_atomic_writes_utf8_and_replaces(tmp_path):
     write_atomic(target, "première version")
     target.chmod(0o640)
     write_atomic(target, "Ελληνικά")
-    assert target.read_bytes() == "Ελληνικά".encode("utf-8")
+    assert target.read_bytes() == "Ελληνικά".encode()
     assert stat.S_IMODE(target.stat().st_mode) == 0o640  # a replaced file keeps its mode
     assert [p.name for p in tmp_path.iterdir()] == ["carte.html"]
 

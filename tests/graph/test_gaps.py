@@ -6,7 +6,7 @@ and sees the PETR's president informally. Each test breaks one thing and checks 
 """
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -21,8 +21,8 @@ from graph.rows import (
     Territory,
 )
 
-SINCE = datetime(2025, 1, 1, tzinfo=timezone.utc)
-UNTIL = datetime(2026, 1, 1, tzinfo=timezone.utc)
+SINCE = datetime(2025, 1, 1, tzinfo=UTC)
+UNTIL = datetime(2026, 1, 1, tzinfo=UTC)
 
 PETR, COTEAUX, PLATEAU, SOUS_PREF = 1, 2, 3, 4
 ANNE, PAUL = 10, 11  # PETR: director, president
@@ -30,7 +30,7 @@ BRUNO, CHLOE, EVA = 20, 21, 22  # CC des Coteaux: DGS, president (also PETR dele
 
 
 def on(month: int, day: int = 15) -> datetime:
-    return datetime(2025, month, day, 10, tzinfo=timezone.utc)
+    return datetime(2025, month, day, 10, tzinfo=UTC)
 
 
 @dataclass

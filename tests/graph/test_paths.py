@@ -1,6 +1,6 @@
 """Introduction paths and neighbourhoods."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import networkx as nx
 import pytest
@@ -9,7 +9,7 @@ from graph.build import institution_graph
 from graph.paths import introduction_path, neighbourhood
 from graph.rows import AffiliationRow, InstitutionRow, InteractionRow, PersonRow, Territory
 
-MAY = datetime(2025, 5, 1, tzinfo=timezone.utc)
+MAY = datetime(2025, 5, 1, tzinfo=UTC)
 
 
 def office():
@@ -82,7 +82,7 @@ class TestNeighbourhood:
         ]
         G = institution_graph(
             territory, rows,
-            since=datetime(2025, 1, 1, tzinfo=timezone.utc), until=datetime(2026, 1, 1, tzinfo=timezone.utc),
+            since=datetime(2025, 1, 1, tzinfo=UTC), until=datetime(2026, 1, 1, tzinfo=UTC),
         )
         (epci,) = neighbourhood(G, 1)["neighbours"]
         assert (epci["label"], epci["count"], epci["informal_count"], epci["first_contact"]) == (

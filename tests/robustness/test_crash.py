@@ -68,7 +68,7 @@ def test_kill_9_mid_ingestion_keeps_acknowledged_batches_whole(live_server):
     for cycle in range(CYCLES):
         stop = threading.Event()
 
-        def push(client_number: int) -> None:
+        def push(client_number: int, cycle: int = cycle, stop: threading.Event = stop) -> None:
             with live_server.client(timeout=30) as client:
                 n = 0
                 while not stop.is_set():

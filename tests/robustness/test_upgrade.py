@@ -15,10 +15,10 @@ from sqlalchemy import MetaData, select, text
 from app.database import create_db_engine, is_sqlite, transaction
 from app.models import Workspace
 from app.schema import alembic_config, current_revision, head_revision, upgrade
+from app.security import hash_token
 from app.services.analysis import full_analysis
 from app.services.ingest import count_interactions
 from app.services.tokens import authenticate_token
-from app.security import hash_token
 from tests.robustness.helpers import table_fingerprints
 
 pytestmark = pytest.mark.slow

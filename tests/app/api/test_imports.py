@@ -49,7 +49,7 @@ def test_importing_needs_the_ingest_scope(client, territory, read_headers):
 
 
 def test_a_csv_with_bad_rows_is_a_422_listing_them(client, db, workspace, ingest_headers):
-    content = "full_name;email\nCamille Exemple;camille@cc.example\nJean;pas-un-email\n".encode()
+    content = b"full_name;email\nCamille Exemple;camille@cc.example\nJean;pas-un-email\n"
     response = upload(client, "csv", ingest_headers, content, type="people")
     assert response.status_code == 422
     body = response.json()

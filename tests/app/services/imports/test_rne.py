@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select, text
 
 from app.errors import Invalid
-from app.models.base import utcnow
 from app.models import Affiliation, AuditEntry, Institution, Person, PersonRef, Workspace
+from app.models.base import utcnow
 from app.services.imports import import_rne
 from app.services.imports.rne import commune_code, departement_code, identity_hash
 from app.services.people import create_person
