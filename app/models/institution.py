@@ -10,6 +10,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -17,13 +18,31 @@ from app.models.base import Base, TimestampMixin
 from app.models.enums import InstitutionKind, check_in
 
 
+def _unique_per_scope(*columns: str) -> tuple[Index, Index]:
+    """Unique ``columns`` among the referential's institutions, and within each workspace."""
+    name = "_".join(columns)
+    referential = text("workspace_id IS NULL")
+    local = text("workspace_id IS NOT NULL")
+    return (
+        Index(f"ux_institutions_referential_{name}", *columns, unique=True,
+              sqlite_where=referential, postgresql_where=referential),
+        Index(f"ux_institutions_workspace_{name}", "workspace_id", *columns, unique=True,
+              sqlite_where=local, postgresql_where=local),
+    )
+
+
 class Institution(TimestampMixin, Base):
     """A public body. ``workspace_id`` is NULL for the national referential shared by all."""
 
     __tablename__ = "institutions"
     __table_args__ = (
-        UniqueConstraint("siren"),
-        UniqueConstraint("kind", "insee_code"),
+        # A SIREN (or a kind and INSEE code) names one institution of the referential, and one
+        # per workspace among its own: two workspaces may each hold the same chamber or
+        # association, and the referential may later list a body a workspace created first.
+        *_unique_per_scope("siren"),
+        *_unique_per_scope("kind", "insee_code"),
+        Index("ix_institutions_siren", "siren"),
+        Index("ix_institutions_kind_insee_code", "kind", "insee_code"),
         CheckConstraint(check_in("kind", InstitutionKind), name="kind"),
         CheckConstraint("siren IS NULL OR length(siren) = 9", name="siren_length"),
         Index("ix_institutions_workspace_id_kind", "workspace_id", "kind"),

@@ -219,14 +219,13 @@ def create_demo(
         session.execute(delete(Workspace).where(Workspace.id == existing.id))
         session.flush()
         session.expunge_all()
-    if session.scalar(select(Institution.id).where(Institution.siren == EPCI_CONTROL)) is None:
+    national = Institution.workspace_id.is_(None)
+    if session.scalar(select(Institution.id).where(national, Institution.siren == EPCI_CONTROL)) is None:
         raise NotFound("the national referential is not loaded (run `maillage referential load`)")
 
-    # The demo must not take the real PETR's SIREN from a workspace that tracks the real PETR.
-    siren_taken = session.scalar(select(Institution.id).where(Institution.siren == PETR_SIREN)) is not None
+    # The PETR is the demo's own institution: a workspace tracking the real PETR has its own too.
     result = create_territory(
-        session, workspace_slug=DEMO_SLUG, name="PETR du Pays Lauragais", kind="petr",
-        siren=None if siren_taken else PETR_SIREN,
+        session, workspace_slug=DEMO_SLUG, name="PETR du Pays Lauragais", kind="petr", siren=PETR_SIREN,
         epci_sirens=[EPCI_CONTROL, EPCI_FORMAL_ONLY, EPCI_SINGLE_THREAD, EPCI_DORMANT], actor="demo",
     )
     workspace = result.workspace
@@ -238,14 +237,14 @@ def create_demo(
 
     def referential(kind: InstitutionKind, code: str) -> Institution:
         return session.scalars(
-            select(Institution).where(Institution.kind == kind.value, Institution.insee_code == code)
+            select(Institution).where(national, Institution.kind == kind.value, Institution.insee_code == code)
         ).one()
 
     region = referential(InstitutionKind.REGION, "76")
     aude = referential(InstitutionKind.DEPARTEMENT, "11")
     haute_garonne = referential(InstitutionKind.DEPARTEMENT, "31")
-    ddtm_aude = session.scalars(select(Institution).where(Institution.siren == DDTM_AUDE)).one()
-    ddt_31 = session.scalars(select(Institution).where(Institution.siren == DDT_HAUTE_GARONNE)).one()
+    ddtm_aude = session.scalars(select(Institution).where(national, Institution.siren == DDTM_AUDE)).one()
+    ddt_31 = session.scalars(select(Institution).where(national, Institution.siren == DDT_HAUTE_GARONNE)).one()
     prefecture = Institution(workspace_id=workspace.id, name="Préfecture de l'Aude", kind="state_service",
                              subtype="prefecture", departement_code="11", region_code="76")
     sous_prefecture = Institution(workspace_id=workspace.id, name="Sous-préfecture de Castres",

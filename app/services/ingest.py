@@ -38,6 +38,7 @@ from app.models.base import utcnow
 from app.models.enums import INFORMAL_BY_DEFAULT, ParticipationRole
 from app.schemas.interactions import InteractionIn
 from app.services import audit
+from app.services.institutions import own_first, visible_institutions_filter
 from app.services.workspaces import bump_data_version
 from app.siren import is_valid_siren
 
@@ -163,12 +164,13 @@ class _Resolver:
                 )
             ):
                 self.person_by_ref[(source, ref)] = person_id
-        visible = (Institution.workspace_id.is_(None)) | (Institution.workspace_id == ws.id)
+        visible = visible_institutions_filter(ws)
         self.institution_by_siren: dict[str, int] = {}
         for chunk in _chunks(sorted(sirens)):
             self.institution_by_siren.update(
-                session.execute(select(Institution.siren, Institution.id).where(visible, Institution.siren.in_(chunk)))
-                .all()
+                # The workspace's own last, so that it wins over the referential (see own_first).
+                session.execute(select(Institution.siren, Institution.id).where(visible, Institution.siren.in_(chunk))
+                                .order_by(own_first().desc())).all()
             )
         self.known_institution_ids: set[int] = set()
         for chunk in _chunks(sorted(institution_ids)):

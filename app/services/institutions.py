@@ -128,6 +128,13 @@ def visible_institutions_filter(workspace: Workspace) -> ColumnElement[bool]:
     return or_(Institution.workspace_id.is_(None), Institution.workspace_id == workspace.id)
 
 
+def own_first() -> ColumnElement[bool]:
+    """Order for resolving a SIREN or INSEE code among visible institutions: the workspace's own
+    before the referential's (both may hold it when the referential later lists a body the
+    workspace created first; the workspace's own is the one its data already points to)."""
+    return Institution.workspace_id.is_(None)
+
+
 def visible_memberships_filter(workspace: Workspace) -> ColumnElement[bool]:
     """Memberships ``workspace`` may see: the referential's and its own."""
     return or_(InstitutionMembership.workspace_id.is_(None), InstitutionMembership.workspace_id == workspace.id)
@@ -211,14 +218,16 @@ def resolve_institution(
         return get_institution(session, workspace=workspace, institution_id=institution_id)
     if siren is not None:
         siren = normalize_siren(siren)
-        institution = session.scalar(select(Institution).where(visible, Institution.siren == siren))
+        institution = session.scalar(
+            select(Institution).where(visible, Institution.siren == siren).order_by(own_first()).limit(1)
+        )
         if institution is None:
             raise NotFound(f"no institution with SIREN {siren}")
         return institution
     code = normalize_commune_code(insee_code or "")
     institution = session.scalar(
         select(Institution).where(visible, Institution.kind == InstitutionKind.COMMUNE.value,
-                                  Institution.insee_code == code)
+                                  Institution.insee_code == code).order_by(own_first()).limit(1)
     )
     if institution is None:
         raise NotFound(f"no commune with INSEE code {code}")
@@ -336,7 +345,8 @@ def create_institution(
     actor: str,
 ) -> Institution:
     """Create a workspace-local institution (a State service, an association, a chamber…),
-    optionally member of visible institutions. SIRENs are unique across the instance."""
+    optionally member of visible institutions. A SIREN (or a kind and INSEE code) may not repeat
+    one of the national referential or of the workspace; other workspaces' are not looked at."""
     errors: list[dict[str, str]] = []
 
     def error(field: str, message: str) -> None:
@@ -374,16 +384,18 @@ def create_institution(
     if errors:
         raise Invalid(errors[0]["message"] if len(errors) == 1 else "the institution is not valid", details=errors)
 
+    visible = visible_institutions_filter(workspace)
     if codes["siren"] is not None:
-        holder = session.scalar(select(Institution).where(Institution.siren == codes["siren"]))
+        holder = session.scalar(select(Institution).where(visible, Institution.siren == codes["siren"]).limit(1))
         if holder is not None:
-            raise Conflict(_taken("SIREN", codes["siren"], holder, workspace))
+            raise Conflict(_taken("SIREN", codes["siren"], holder))
     if codes["insee_code"] is not None:
         holder = session.scalar(
-            select(Institution).where(Institution.kind == kind, Institution.insee_code == codes["insee_code"])
+            select(Institution).where(visible, Institution.kind == kind, Institution.insee_code == codes["insee_code"])
+            .limit(1)
         )
         if holder is not None:
-            raise Conflict(_taken(f"INSEE code (for a {kind})", codes["insee_code"], holder, workspace))
+            raise Conflict(_taken(f"INSEE code (for a {kind})", codes["insee_code"], holder))
 
     institution = Institution(
         workspace_id=workspace.id, name=name, kind=kind, subtype=subtype, siren=codes["siren"],
@@ -405,13 +417,9 @@ def create_institution(
     return institution
 
 
-def _taken(what: str, value: str, holder: Institution, workspace: Workspace) -> str:
-    if holder.workspace_id is None:
-        return f"{what} {value} is already {holder.name!r} (id {holder.id}) in the national referential"
-    if holder.workspace_id == workspace.id:
-        return f"{what} {value} is already {holder.name!r} (id {holder.id}) in this workspace"
-    # Another workspace's institution: say it is taken, never what it is.
-    return f"{what} {value} is already used by another workspace"
+def _taken(what: str, value: str, holder: Institution) -> str:
+    where = "the national referential" if holder.workspace_id is None else "this workspace"
+    return f"{what} {value} is already {holder.name!r} (id {holder.id}) in {where}"
 
 
 def _descendants(session: Session, *, workspace: Workspace, institution_id: int) -> set[int]:

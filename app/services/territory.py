@@ -10,6 +10,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.models import Institution, InstitutionMembership, Workspace
 from app.models.enums import InstitutionKind
 from app.services import audit
+from app.services.institutions import own_first, visible_institutions_filter
 from app.services.workspaces import create_workspace, find_workspace
 from app.siren import normalize_siren
 
@@ -33,7 +34,7 @@ class TerritoryResult:
 
 def _referential_epci(session: Session, siren_text: str) -> Institution:
     siren = normalize_siren(siren_text)
-    epci = session.scalar(select(Institution).where(Institution.siren == siren))
+    epci = session.scalar(select(Institution).where(Institution.workspace_id.is_(None), Institution.siren == siren))
     if epci is None:
         raise NotFound(
             f"unknown EPCI SIREN {siren}: not in the referential (run `maillage referential load` first?)"
@@ -121,12 +122,13 @@ def _find_or_create_body(
             f"workspace {workspace.slug!r} already has a territory body ({body.name if body else '?'})"
         )
     if siren is not None:
-        body = session.scalar(select(Institution).where(Institution.siren == siren))
+        body = session.scalar(
+            select(Institution).where(visible_institutions_filter(workspace), Institution.siren == siren)
+            .order_by(own_first()).limit(1)
+        )
         if body is not None:
             if body.kind != kind:
                 raise Conflict(f"SIREN {siren} is already {body.name!r}, a {body.kind}")
-            if body.workspace_id not in (None, workspace.id):
-                raise Conflict(f"SIREN {siren} already belongs to another workspace's body")
             return body
     body = Institution(workspace_id=workspace.id, name=name, kind=kind.value, subtype=subtype, siren=siren)
     session.add(body)

@@ -68,10 +68,17 @@ def test_kinds_pays_pnr_syndicat(db):
         create_territory(db, workspace_slug="w-x", name="X", kind="region", epci_sirens=["200035855"])
 
 
-def test_a_body_siren_cannot_be_taken_by_two_workspaces(db):
-    create_territory(db, workspace_slug="a", name="PETR", siren="200050938", epci_sirens=["200035855"])
-    with pytest.raises(Conflict):
-        create_territory(db, workspace_slug="b", name="PETR", siren="200050938", epci_sirens=["200035855"])
+def test_two_workspaces_may_track_the_same_body_each_with_its_own(db):
+    """The same PETR in two workspaces (a real one and a training copy, two teams): each gets its
+    own body institution with the SIREN; neither sees or changes the other's."""
+    first = create_territory(db, workspace_slug="a", name="PETR", siren="200050938", epci_sirens=["200035855"])
+    second = create_territory(db, workspace_slug="b", name="PETR bis", siren="200050938", epci_sirens=["200035855"])
+
+    assert first.body.id != second.body.id
+    assert (first.body.workspace_id, second.body.workspace_id) == (first.workspace.id, second.workspace.id)
+    assert second.body.name == "PETR bis"
+    again = create_territory(db, workspace_slug="b", name="PETR bis", siren="200050938", epci_sirens=["200035855"])
+    assert again.body.id == second.body.id and not again.workspace_created
 
 
 def test_workspace_slugs_are_checked(db):

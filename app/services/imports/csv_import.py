@@ -61,6 +61,8 @@ from app.services.institutions import (
     normalize_departement_code,
     normalize_insee_code,
     normalize_region_code,
+    own_first,
+    visible_institutions_filter,
 )
 from app.services.users import normalize_email
 from app.services.workspaces import bump_data_version
@@ -446,16 +448,18 @@ class _InstitutionIndex:
 
     def __init__(self, session: Session, workspace: Workspace, *, sirens: set[str], codes: set[str],
                  names: set[str]) -> None:
-        visible = (Institution.workspace_id.is_(None)) | (Institution.workspace_id == workspace.id)
+        visible = visible_institutions_filter(workspace)
+        # The workspace's own come last and win over the referential's (see own_first).
         self.by_siren: dict[str, int] = {}
         for chunk in chunks(sorted(sirens), CHUNK):
             self.by_siren.update(session.execute(
-                select(Institution.siren, Institution.id).where(visible, Institution.siren.in_(chunk))).all())
+                select(Institution.siren, Institution.id).where(visible, Institution.siren.in_(chunk))
+                .order_by(own_first().desc())).all())
         self.by_code: dict[tuple[str, str], int] = {}
         for chunk in chunks(sorted(codes), CHUNK):
             for kind, code, institution_id in session.execute(
                 select(Institution.kind, Institution.insee_code, Institution.id).where(
-                    visible, Institution.insee_code.in_(chunk))
+                    visible, Institution.insee_code.in_(chunk)).order_by(own_first().desc())
             ):
                 self.by_code[(kind, code)] = institution_id
         self.by_name: dict[str, list[tuple[int, str, bool]]] = {}
@@ -661,13 +665,17 @@ def _import_institutions(session: Session, *, workspace: Workspace, rows, report
     columns = ("id", "workspace_id", "name", "kind", "subtype", "siren", "insee_code", "departement_code",
                "region_code", "population")
     select_columns = [getattr(Institution, c) for c in columns]
+    visible = visible_institutions_filter(workspace)
+    # The workspace's own come last and win over the referential's (see own_first).
     by_siren: dict[str, dict[str, Any]] = {}
     for chunk in chunks(sorted({p["siren"] for p in planned if p["siren"]}), CHUNK):
-        for row in session.execute(select(*select_columns).where(Institution.siren.in_(chunk))).mappings():
+        for row in session.execute(select(*select_columns).where(visible, Institution.siren.in_(chunk))
+                                   .order_by(own_first().desc())).mappings():
             by_siren[row["siren"]] = dict(row)
     by_code: dict[tuple[str, str], dict[str, Any]] = {}
     for chunk in chunks(sorted({p["insee_code"] for p in planned if p["insee_code"]}), CHUNK):
-        for row in session.execute(select(*select_columns).where(Institution.insee_code.in_(chunk))).mappings():
+        for row in session.execute(select(*select_columns).where(visible, Institution.insee_code.in_(chunk))
+                                   .order_by(own_first().desc())).mappings():
             by_code[(row["kind"], row["insee_code"])] = dict(row)
     by_name: dict[tuple[str, str], dict[str, Any]] = {}
     for row in session.execute(select(*select_columns).where(Institution.workspace_id == workspace.id)).mappings():
@@ -692,10 +700,6 @@ def _import_institutions(session: Session, *, workspace: Workspace, rows, report
             report.skip(line, "in_referential",
                         f"{current['name']} is in the national referential (nothing to import)")
             counts.unchanged += 1
-            continue
-        if current["workspace_id"] != workspace.id:
-            report.error(line, "siren" if plan["siren"] else "insee_code",
-                         "this SIREN or INSEE code is already used by another workspace")
             continue
         changes = {name: value for name, value in plan.items() if value is not None and value != current[name]}
         if changes:

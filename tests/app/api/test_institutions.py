@@ -186,17 +186,29 @@ def test_an_admin_creates_a_local_institution_returned_with_its_id(client, db, w
     assert workspace.data_version > version  # analyses are recomputed
 
 
-def test_a_siren_already_held_is_409(client, admin_headers, other_workspace, token_headers):
-    create(client, token_headers(other_workspace, "admin"), name="Their body", siren=FREE_SIREN)
-
+def test_a_siren_of_the_referential_or_of_the_workspace_is_409(client, admin_headers):
     referential_taken = create(client, admin_headers, name="Copy", kind="epci", siren=CC_CASTELNAUDARY)
-    other_taken = create(client, admin_headers, name="Mine", siren=FREE_SIREN)
+    first = create(client, admin_headers, name="Mine", siren=FREE_SIREN)
+    again = create(client, admin_headers, name="Mine again", siren=FREE_SIREN)
 
     assert referential_taken.status_code == 409
     assert "CC Castelnaudary Lauragais Audois" in referential_taken.json()["error"]["message"]
-    assert other_taken.status_code == 409
-    assert other_taken.json()["error"]["code"] == "conflict"
-    assert "Their body" not in other_taken.text  # says it is taken, never by what
+    assert first.status_code == 201
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+    assert "'Mine'" in again.json()["error"]["message"] and "this workspace" in again.json()["error"]["message"]
+
+
+def test_two_workspaces_may_each_hold_the_same_siren(client, admin_headers, other_workspace, token_headers):
+    """A chamber or an association two PETRs both work with: each workspace has its own, sees
+    only its own, and learns nothing of the other's."""
+    theirs = create(client, token_headers(other_workspace, "admin"), name="Their body", siren=FREE_SIREN)
+    mine = create(client, admin_headers, name="Chambre d'agriculture", siren=FREE_SIREN)
+
+    assert theirs.status_code == 201 and mine.status_code == 201, mine.text
+    assert mine.json()["id"] != theirs.json()["id"]
+    found = client.get(API, params={"siren": FREE_SIREN}, headers=admin_headers).json()["items"]
+    assert [item["name"] for item in found] == ["Chambre d'agriculture"]
+    assert "Their body" not in mine.text
 
 
 def test_a_commune_code_already_in_the_referential_is_409(client, admin_headers):

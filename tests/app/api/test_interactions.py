@@ -246,3 +246,18 @@ def test_the_same_instant_with_another_offset_is_unchanged(client, people, inges
     same = {**first, "occurred_at": "2026-10-06T10:30:00Z"}
     again = client.post(BATCH, headers=ingest_headers, json={"items": [same]}).json()
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 1)
+
+
+def test_a_siren_the_workspace_holds_itself_resolves_to_its_own(client, db, workspace, people, ingest_headers):
+    """A body the workspace created before the referential listed it: its SIREN names the
+    workspace's own institution, the one its data already points to."""
+    director, _dgs = people
+    own = Institution(workspace_id=workspace.id, name="CC (fiche locale)", kind="epci", siren="200035855")
+    db.add(own)
+    db.flush()
+    body = client.post(BATCH, headers=ingest_headers, json={"items": [
+        item("s1", {"person_id": director.id}, {"institution_siren": "200035855"})]}).json()
+    stored = client.get(f"/api/v1/interactions/{body['ids'][0]}", headers=ingest_headers).json()
+    assert [p["institution_id"] for p in stored["participants"] if p["institution_id"]] == [own.id]
+    found = client.get("/api/v1/institutions", params={"siren": "200035855"}, headers=ingest_headers).json()
+    assert sorted(item["workspace_local"] for item in found["items"]) == [False, True]

@@ -49,6 +49,28 @@ def test_a_second_import_changes_nothing(db, lauragais):
     assert lauragais.data_version == version
 
 
+CHAMBERS = ("name;kind;subtype;siren\n"
+            "Chambre d'agriculture de la Haute-Garonne;other;chambre;183100007\n"
+            "Chambre de métiers de la Haute-Garonne;other;chambre;183100015\n")
+
+
+def test_the_same_institutions_in_two_workspaces_are_each_their_own(db, lauragais):
+    """Two workspaces import the same chambers by SIREN: each gets its own, without touching (or
+    being refused because of) the other's."""
+    load(db, lauragais, "institutions", CHAMBERS)
+    other = create_workspace(db, slug="autre-petr")
+
+    report = load(db, other, "institutions", CHAMBERS.replace("Chambre de métiers", "CMA"))
+
+    assert report.counts["institutions"].created == 2 and not report.errors
+    names = {workspace_id: sorted(db.scalars(select(Institution.name).where(
+        Institution.workspace_id == workspace_id, Institution.siren.in_(["183100007", "183100015"]))))
+        for workspace_id in (lauragais.id, other.id)}
+    assert names[lauragais.id] == ["Chambre d'agriculture de la Haute-Garonne", "Chambre de métiers de la Haute-Garonne"]
+    assert names[other.id] == ["CMA de la Haute-Garonne", "Chambre d'agriculture de la Haute-Garonne"]
+    assert not load(db, lauragais, "institutions", CHAMBERS).changed
+
+
 EXCEL_FR = "full_name;email;ref;is_public_figure;notes\r\nHélène Garçon;helene@cc.example;R1;non;Chargée de mission\r\n"
 
 
