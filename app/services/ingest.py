@@ -52,6 +52,9 @@ INTERACTIONS = Interaction.__table__
 PARTICIPATIONS = Participation.__table__
 # SQLite accepts 32,766 bound parameters per statement; stay well below on every backend.
 CHUNK = 900
+# First key of the PostgreSQL advisory lock taken to create people by name (the second is the
+# workspace id): "ML" for Maillage.
+NAMED_PEOPLE_LOCK = 0x4D4C
 
 
 @dataclass
@@ -177,20 +180,26 @@ class _Resolver:
             self.known_institution_ids.update(
                 session.scalars(select(Institution.id).where(visible, Institution.id.in_(chunk)))
             )
-        # Named people already known: matched on normalised name, and on institution when given.
-        self.person_by_name: dict[tuple[str, int | None], int] = {}
-        if names:
-            candidates = session.execute(
-                select(Person.id, Person.full_name, Affiliation.institution_id)
-                .outerjoin(Affiliation, Affiliation.person_id == Person.id)
-                .where(Person.workspace_id == ws.id)
-                .order_by(Person.id)
-            ).all()
-            for person_id, full_name, institution_id in candidates:
-                key = normalize_name(full_name)
-                if key in names:
-                    self.person_by_name.setdefault((key, institution_id), person_id)
-                    self.person_by_name.setdefault((key, None), person_id)
+        self.person_by_name = self.people_named(names)
+
+    def people_named(self, names: set[str]) -> dict[tuple[str, int | None], int]:
+        """Known people with one of the normalised ``names``, by (name, institution) and by
+        (name, None): matched on the name, and on the institution when one is given."""
+        found: dict[tuple[str, int | None], int] = {}
+        if not names:
+            return found
+        candidates = self.session.execute(
+            select(Person.id, Person.full_name, Affiliation.institution_id)
+            .outerjoin(Affiliation, Affiliation.person_id == Person.id)
+            .where(Person.workspace_id == self.workspace.id)
+            .order_by(Person.id)
+        ).all()
+        for person_id, full_name, institution_id in candidates:
+            key = normalize_name(full_name)
+            if key in names:
+                found.setdefault((key, institution_id), person_id)
+                found.setdefault((key, None), person_id)
+        return found
 
     def resolve(self, index: int, item: InteractionIn, source: str) -> _Resolved:
         resolved = _Resolved()
@@ -556,11 +565,25 @@ def _row(item: InteractionIn, source: str, digest: str, workspace_id: int, actor
 def _create_people(
     session: Session, workspace: Workspace, resolver: _Resolver, resolved: list[_Resolved], actor: str
 ) -> dict[tuple[str, int | None], int]:
-    """Create the people named in written items who are not known yet; returns their ids by key."""
+    """Create the people named in written items who are not known yet; returns their ids by key.
+
+    Two transactions naming the same new person would each create it (nothing unique ties a
+    person to a name). On PostgreSQL the creators of a workspace therefore take turns on an
+    advisory lock held to the end of the transaction, and look the names up again once they hold
+    it: whoever came second finds the people the first one committed. (SQLite writers already
+    take turns: BEGIN IMMEDIATE.)
+    """
     wanted = {key for entry in resolved for key, _role in entry.to_create}
     if not wanted:
         return {}
-    keys = sorted(wanted, key=lambda k: (k[0], k[1] or 0))
+    existing: dict[tuple[str, int | None], int] = {}
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(NAMED_PEOPLE_LOCK, workspace.id)))
+        known = resolver.people_named({name for name, _institution in wanted})
+        existing = {key: known[key] for key in wanted if key in known}
+    keys = sorted(wanted - existing.keys(), key=lambda k: (k[0], k[1] or 0))
+    if not keys:
+        return existing
     specs = [resolver.new_people[key] for key in keys]
     ids = session.scalars(
         insert(Person).returning(Person.id, sort_by_parameter_order=True),
@@ -577,7 +600,7 @@ def _create_people(
         session.execute(insert(Affiliation), affiliations)
     audit.record(session, workspace_id=workspace.id, actor=actor, action="create", object_type="person",
                  details={"ids": list(ids), "via": "ingest"})
-    return dict(zip(keys, ids, strict=True))
+    return {**existing, **dict(zip(keys, ids, strict=True))}
 
 
 def _link_topics(session: Session, workspace: Workspace, topics_by_interaction: dict[int, list[str]]) -> None:
