@@ -93,6 +93,8 @@ def print_report(report) -> None:
                    "(not in the workspace; --create-missing adds them):")
         for entry in unknown[:MAX_PRINTED]:
             typer.echo(f"    {entry['email']} ({entry['events']} events)")
+    if document["info"].get("mandates_left_open"):
+        typer.echo(f"  {document['info']['mandates_left_open']}")
     if not report.dry_run:
         typer.echo("Nothing changed." if not report.changed else "Imported.")
 

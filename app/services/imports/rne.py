@@ -170,10 +170,12 @@ def identity_hash(key: bytes, last_name: str, first_name: str, birth_date: date)
 @dataclass
 class _Coverage:
     """What a file speaks for: the areas it has rows in, and institutions with a row that could
-    not be read (their élus' absence proves nothing)."""
+    not be read (their élus' absence proves nothing). ``unplaced``: a row without the code of its
+    institution, which could be anywhere."""
 
     areas: set[str] = field(default_factory=set)
     unreadable: set[int] = field(default_factory=set)
+    unplaced: bool = False
 
 
 @dataclass
@@ -274,6 +276,7 @@ def _read_rows(table, positions, rne_file: RneFile, institutions, territory, key
         values = cells(record, positions)
         located = _locate(values, kind, line, report)
         if located is None:
+            coverage.unplaced = True
             continue
         code, what = located
         found = institutions.get(code)
@@ -472,8 +475,13 @@ def _end_vanished_mandates(session: Session, workspace: Workspace, rne_file: Rne
     titles where files share an institution kind (the maires file lists maires only, the
     arrondissement file conseillers d'arrondissement). They end on the day of the import; an
     élu listed again later has the mandate reopened by that import. ``listed``: the file's
-    (person, institution) pairs.
+    (person, institution) pairs. A row left out without its institution's code could be about any
+    institution: then nothing is closed, and the report says so.
     """
+    if coverage.unplaced:
+        report.info["mandates_left_open"] = ("rows without their institution's code were left out: no mandate "
+                                             "is closed by this import")
+        return
     open_mandates = (
         select(Affiliation.id, Affiliation.person_id, Affiliation.institution_id, Affiliation.title,
                Affiliation.start, Institution.departement_code, Institution.region_code)

@@ -375,6 +375,21 @@ def test_a_row_that_cannot_be_read_ends_nothing_at_its_institution(db, lauragais
     assert "Anne PETIT" in open_mandates(db, lauragais)
 
 
+def test_a_row_left_out_without_its_institution_closes_nothing(db, lauragais):
+    import_rne(db, workspace=lauragais, data=EPCI_2023.encode(), actor="test")
+    lines = EPCI_2023.splitlines(keepends=True)
+    # PETIT's row loses its EPCI SIREN; DURAND's row is gone.
+    trimmed = "".join(line.replace(";200071298;", ";;") if "PETIT" in line else line
+                      for line in lines if "DURAND" not in line)
+
+    report = import_rne(db, workspace=lauragais, data=trimmed.encode(), actor="test", skip_invalid=True)
+
+    assert report.errors == [{"line": 3, "field": "epci_siren", "message": "no EPCI SIREN"}]
+    assert report.counts["affiliations"].ended == 0
+    assert "no mandate is closed" in report.info["mandates_left_open"]
+    assert {"Marie DURAND", "Anne PETIT"} <= open_mandates(db, lauragais)
+
+
 def test_a_dry_run_shows_the_mandates_that_would_end(db, lauragais):
     import_rne(db, workspace=lauragais, data=EPCI_2023.encode(), actor="test")
     without_petit = "".join(line for line in EPCI_2023.splitlines(keepends=True) if "PETIT" not in line)
