@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, String, case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from app.errors import Conflict, Invalid, NotFound
@@ -102,12 +102,14 @@ def list_people(
     ref: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    in_office_first_on: date | None = None,
 ) -> tuple[list[Person], int]:
     """The workspace's people matching every filter given, by name; returns (page, total).
 
     ``q`` searches names (ignoring case and accents) and emails; ``institution_id`` keeps people
-    with an affiliation (past or present) there; ``ref`` (with ``source`` optionally) finds a
-    client's own id.
+    with an affiliation (past or present) there, and with ``in_office_first_on`` (a day) lists
+    first those whose affiliation there is in force that day; ``ref`` (with ``source``
+    optionally) finds a client's own id.
     """
     conditions: list[ColumnElement[bool]] = [Person.workspace_id == workspace.id]
     if q is not None and q.strip():
@@ -127,10 +129,18 @@ def list_people(
             refs = refs.where(PersonRef.source == source)
         conditions.append(Person.id.in_(refs))
     total = session.scalar(select(func.count()).select_from(Person).where(*conditions)) or 0
+    order: list[ColumnElement[Any]] = []
+    if institution_id is not None and in_office_first_on is not None:
+        in_office = exists().where(
+            Affiliation.person_id == Person.id, Affiliation.institution_id == institution_id,
+            or_(Affiliation.start.is_(None), Affiliation.start <= in_office_first_on),
+            or_(Affiliation.end.is_(None), Affiliation.end >= in_office_first_on),
+        )
+        order.append(case((in_office, 0), else_=1))
     people = list(
         session.scalars(
             select(Person).where(*conditions).options(selectinload(Person.affiliations), selectinload(Person.refs))
-            .order_by(Person.full_name, Person.id).limit(limit).offset(offset)
+            .order_by(*order, Person.full_name, Person.id).limit(limit).offset(offset)
         )
     )
     return people, total

@@ -54,10 +54,12 @@ def institution_page(request: Request, session: SessionDep, user: CurrentUser, i
         institution = get_institution(session, workspace=workspace, institution_id=institution_id)
     except NotFound:
         raise PageNotFound("Cette structure n'existe pas (ou n'est pas visible dans cet espace de travail).") from None
+    today = paris_today()
     members, members_total = list_members(session, workspace=workspace, institution_id=institution.id,
-                                          at=paris_today(), limit=60)
+                                          at=today, limit=60)
     groups = institution_groups(session, workspace=workspace, institution_id=institution.id)
-    people, people_total = list_people(session, workspace=workspace, institution_id=institution.id, limit=50)
+    people, people_total = list_people(session, workspace=workspace, institution_id=institution.id, limit=50,
+                                       in_office_first_on=today)
     analysis = full_analysis(session, workspace=workspace)
     node = next((n for n in analysis["institution"]["nodes"] if n["id"] == institution.id), None)
     hood = neighbourhood_of(session, workspace=workspace, level="institution", node_id=institution.id, limit=10)
@@ -67,9 +69,11 @@ def institution_page(request: Request, session: SessionDep, user: CurrentUser, i
         person.id: [a for a in person.affiliations if a.institution_id == institution.id]
         for person in people
     }
+    former = {person_id for person_id, held in roles.items()
+              if held and all(a.end is not None and a.end < today for a in held)}
     return templates.TemplateResponse(request, "institution.html", {
         "institution": institution, "members": [m for m, _ in members], "members_total": members_total,
-        "groups": groups, "people": people, "people_total": people_total, "roles": roles, "node": node,
+        "groups": groups, "people": people, "people_total": people_total, "roles": roles, "former": former, "node": node,
         "hood": hood, "window": window_days(analysis["window"]),
         "recent": describe_interactions(session, workspace, recent), "recent_total": recent_total,
         "gaps": concerning(analysis["gaps"], institution_ids={institution.id}),

@@ -1,9 +1,13 @@
 """People services: what erasure matches, and lookups the ingestion code relies on."""
 
+from datetime import date
+
 import pytest
+from sqlalchemy import select
 
 from app.errors import Conflict, Invalid
-from app.services.people import ERASED, create_person, erasure_pattern, find_person
+from app.models import Institution
+from app.services.people import ERASED, create_person, erasure_pattern, find_person, list_people
 from app.services.workspaces import create_workspace
 
 
@@ -48,3 +52,23 @@ def test_create_person_checks_everything_before_writing(db):
         create_person(db, workspace=workspace, full_name="B", ref="1", source="crm", actor="test")
 
     assert [e["field"] for e in invalid.value.details] == ["full_name", "email", "affiliations.0.role_category"]
+
+
+def test_people_of_an_institution_in_office_first(db):
+    """After an election, the new council comes before the former one on the institution's page."""
+    workspace = create_workspace(db, slug="petr-b")
+    commune = db.scalar(select(Institution).where(Institution.kind == "commune", Institution.insee_code == "11076"))
+
+    def holder(name: str, end: date | None):
+        return create_person(db, workspace=workspace, full_name=name, actor="test", affiliations=[{
+            "institution_id": commune.id, "role_category": "elected", "title": "Maire",
+            "start": date(2020, 5, 26), "end": end}])
+
+    former = holder("Aline Ancienne", date(2026, 3, 21))
+    current = holder("Zoé Actuelle", None)
+    by_name, _ = list_people(db, workspace=workspace, institution_id=commune.id)
+    in_office_first, total = list_people(db, workspace=workspace, institution_id=commune.id,
+                                         in_office_first_on=date(2026, 11, 26))
+
+    assert [p.id for p in by_name] == [former.id, current.id]
+    assert [p.id for p in in_office_first] == [current.id, former.id] and total == 2
