@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from graph import recommendations as advice
-from graph.affiliations import AffiliationIndex
+from graph.affiliations import AffiliationIndex, covers
 from graph.backends import WeightedGraph
 from graph.brokers import broker_dependencies
 from graph.build import person_attributes
@@ -217,10 +217,13 @@ class _Report:
             if self.body is not None
             else []
         )
+        # Who holds a key role or sits as an élu now, i.e. on the window's last day: a maire or a
+        # président who left office during the window (an election) is nobody to meet any more.
         self.key_roles: dict[int, list[_KeyRole]] = {}
         self.elected: dict[int, set[int]] = {}
         for person_id, rows in sorted(self.index.in_window.items()):
-            for row in sorted(rows, key=lambda r: (r.institution_id, r.title)):
+            in_office = (row for row in rows if covers(row, self.index.last_day))
+            for row in sorted(in_office, key=lambda r: (r.institution_id, r.title)):
                 kind = key_role_kind(row.title, row.role_category)
                 if kind is not None:
                     self.key_roles.setdefault(row.institution_id, []).append(

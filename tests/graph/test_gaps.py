@@ -236,6 +236,37 @@ def test_isolated_actor_holds_a_key_role_and_took_part_in_nothing():
     assert "Gilles Faure" in gap["recommendation"]
 
 
+class TestWhoHoldsARoleNow:
+    """Key roles and seats are those held on the window's last day: after an election, the
+    outgoing president is nobody to meet, and the newcomer is who the PETR must find."""
+
+    @staticmethod
+    def after_an_election() -> Scenario:
+        s = healthy()
+        # Chloé left both councils in October; Hugo presides the CC since, and nobody knows him yet.
+        s.affiliations = [replace(a, end=date(2025, 10, 5)) if a.person_id == CHLOE else a for a in s.affiliations]
+        s.person(30, "Hugo Blanc")
+        s.affiliations.append(AffiliationRow(30, COTEAUX, "elected", "Président", start=date(2025, 10, 6)))
+        return s
+
+    def test_the_newcomer_is_the_isolated_one_not_the_outgoing_president(self):
+        s = self.after_an_election()
+        # She took part in nothing either (the others' meetings stay).
+        s.rows = [replace(r, person_ids=tuple(p for p in r.person_ids if p != CHLOE)) for r in s.rows]
+        (gap,) = of_kind(s.gaps(), "isolated_actor")
+        assert gap["people"] == [{"id": 30, "name": "Hugo Blanc"}]
+
+    def test_a_seat_given_up_no_longer_bridges_the_bodies(self):
+        (gap,) = of_kind(self.after_an_election().gaps(), "no_elected_bridge")
+        assert gap["people"] == [{"id": 30, "name": "Hugo Blanc"}]  # the president to invite now
+
+    def test_a_key_role_left_vacant_is_unidentified(self):
+        s = healthy()
+        s.affiliations = [replace(a, end=date(2025, 10, 5)) if a.person_id == CHLOE else a for a in s.affiliations]
+        (gap,) = of_kind(s.gaps(), "unidentified_key_role")
+        assert gap["evidence"] == {"missing": ["elected_head"], "known_key_roles": ["DGS"]}
+
+
 class TestBrokerDependency:
     def test_the_only_bridge_between_the_body_and_a_member(self):
         s = healthy()
