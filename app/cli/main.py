@@ -306,6 +306,7 @@ export_commands.register(app, lambda: require_schema())
 
 
 # -- serving and backups ---------------------------------------------------------------------------
+KEEP_ALIVE_SECONDS = 75
 @app.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
@@ -320,6 +321,10 @@ def serve(
     uvicorn.run(
         "app.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
         workers=workers, log_level=settings.log_level, proxy_headers=True,
+        # Uvicorn closes an idle kept-alive connection after 5 s by default: a client (or a reverse
+        # proxy, nginx keeps upstream connections 60 s) that reuses it a moment later writes on a
+        # closed socket and gets "connection reset by peer" for a request that never arrived.
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 
